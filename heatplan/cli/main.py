@@ -1,0 +1,20 @@
+"""The ``heatplan`` command."""
+
+from __future__ import annotations
+
+import click
+
+from heatplan import __version__
+from heatplan.cli.options import configure_logging
+from heatplan.cli.stock import stock
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="heatplan")
+@click.option("-v", "--verbose", count=True, help="More log lines (-v info, -vv debug).")
+def cli(verbose: int) -> None:
+    """heatplan: plan a district off natural gas, block by block and year by year."""
+    configure_logging(verbose)
+
+
+cli.add_command(stock)

@@ -1,0 +1,42 @@
+"""Shared click options and the translation of heatplan errors into plain messages."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from heatplan.errors import HeatplanError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(fn: F) -> F:
+    """Turn any :class:`HeatplanError` into one message on stderr and exit status 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except HeatplanError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+stock_option = click.option(
+    "--stock",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Block table (CSV). Default: the embedded, synthetic Zuidwest stock.",
+)
+
+
+def configure_logging(verbose: int) -> None:
+    """Plain log lines on stderr (the library itself never configures logging)."""
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -1,0 +1,164 @@
+"""The Scenario: one frozen, validated set of planning parameters.
+
+Every field has a unit in its name, a default and (in ``docs/method.md`` and the template
+written by ``heatplan init``) its source. Unknown keys are errors (``extra="forbid"``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from heatplan.buildings.defaults import defaults
+
+Option = Literal["mt", "lt", "hp"]
+Measure = Literal["insulation", "induction", "connection"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Years(_Frozen):
+    """Planning years: first year, deadline, and the last year modelled (to find a late gas-free year)."""
+
+    start: int = Field(2026, ge=2000, le=2100)
+    deadline: int = Field(2040, ge=2000, le=2100)
+    horizon_end: int = Field(2050, ge=2000, le=2150)
+
+    @model_validator(mode="after")
+    def _order(self) -> Years:
+        if not self.start <= self.deadline <= self.horizon_end:
+            raise ValueError(
+                f"years must satisfy start <= deadline <= horizon_end, got start={self.start}, "
+                f"deadline={self.deadline}, horizon_end={self.horizon_end}"
+            )
+        return self
+
+
+class Capacity(_Frozen):
+    """Yearly capacities in dwellings per year (None = unlimited)."""
+
+    switch_dwellings_per_yr: float | None = Field(2400.0, gt=0)
+    insulate_dwellings_per_yr: float | None = Field(None, gt=0)
+    induction_dwellings_per_yr: float | None = Field(None, gt=0)
+
+
+class Budget(_Frozen):
+    """Yearly budgets in EUR (undiscounted investment), total and per owner (None = none)."""
+
+    total_eur_per_yr: float | None = Field(None, gt=0)
+    per_owner_eur_per_yr: dict[str, float] = Field(default_factory=dict)
+
+
+class Prices(_Frozen):
+    """Prices and discounting. Paths: ``{year: value}``, held constant after the last year given."""
+
+    base_year: int = 2026
+    discount_rate: float = Field(0.0225, ge=0, le=0.5)
+    gas_eur_per_m3: dict[int, float] = Field(default_factory=lambda: {2026: 1.30, 2040: 1.45})
+    co2_eur_per_t: dict[int, float] = Field(default_factory=lambda: {2026: 0.0, 2027: 45.0, 2040: 150.0})
+    co2_kg_per_m3: float = Field(default_factory=lambda: float(defaults()["gas"]["co2_kg_per_m3"]))
+    cost_point: float = Field(
+        default_factory=lambda: float(defaults()["insulation"]["cost_point"]), ge=0, le=1
+    )
+
+
+class LabelPolicy(_Frozen):
+    """Supply temperature (deg C) that must arrive at a block for each envelope label."""
+
+    required_supply_c: dict[str, float] = Field(
+        default_factory=lambda: dict(defaults()["label_policy"]["required_supply_c"])
+    )
+    design_drop_k: float = Field(
+        default_factory=lambda: float(defaults()["label_policy"]["design_drop_k"]), ge=0
+    )
+
+    @model_validator(mode="after")
+    def _labels(self) -> LabelPolicy:
+        missing = {"A", "B", "C", "D", "E", "F", "G"} - set(self.required_supply_c)
+        if missing:
+            raise ValueError(f"required_supply_c needs every envelope label A..G; missing {sorted(missing)}")
+        return self
+
+
+class RegimeSpec(_Frozen):
+    """Temperatures of one network regime (deg C at the source)."""
+
+    supply_temp_c: float
+    return_temp_c: float
+
+    @model_validator(mode="after")
+    def _order(self) -> RegimeSpec:
+        if not self.supply_temp_c > self.return_temp_c:
+            raise ValueError("supply_temp_c must exceed return_temp_c")
+        return self
+
+
+class Networks(_Frozen):
+    """Network design limits and physical settings."""
+
+    mt: RegimeSpec = RegimeSpec(supply_temp_c=70.0, return_temp_c=40.0)
+    lt: RegimeSpec = RegimeSpec(supply_temp_c=55.0, return_temp_c=35.0)
+    max_velocity_m_per_s: float = Field(2.0, gt=0)
+    max_pressure_gradient_pa_per_m: float = Field(250.0, gt=0)
+    min_differential_pressure_bar: float = Field(0.5, gt=0)
+    pump_lift_bar: float = Field(6.0, gt=0)
+    max_pump_lift_bar: float = Field(10.0, gt=0)
+    t_soil_c: float = 10.0
+    detour_factor: float = Field(1.25, ge=1.0)
+    low_load_fraction: float = Field(0.1, gt=0, le=1)
+
+
+class Options(_Frozen):
+    """Heat options allowed: everywhere, and per buurt (a wijkuitvoeringsplan's choice)."""
+
+    allowed: tuple[Option, ...] = ("mt", "lt", "hp")
+    per_buurt: dict[str, tuple[Option, ...]] = Field(default_factory=dict)
+    new_build: Option = "lt"
+
+
+class Pin(_Frozen):
+    """Fix a block's measure to a year, its option, or forbid years."""
+
+    block_id: str
+    measure: Measure = "connection"
+    year: int | None = None
+    option: Option | None = None
+    forbid_years: tuple[int, ...] = ()
+    name: str = ""
+
+
+class Programme(_Frozen):
+    """The housing programme's effect on measures."""
+
+    renovation_insulation_cost_factor: float = Field(0.6, ge=0, le=1)
+
+
+class Solver(_Frozen):
+    """Solver settings."""
+
+    time_limit_s: float = Field(300.0, gt=0)
+    mip_gap: float = Field(0.01, ge=0, le=1)
+    threads: int = Field(2, ge=1)
+
+
+class Scenario(_Frozen):
+    """All planning parameters of one scenario."""
+
+    name: str = "base"
+    years: Years = Years()
+    capacity: Capacity = Capacity()
+    budget: Budget = Budget()
+    prices: Prices = Prices()
+    label_policy: LabelPolicy = LabelPolicy()
+    networks: Networks = Networks()
+    options: Options = Options()
+    pins: tuple[Pin, ...] = ()
+    programme: Programme = Programme()
+    solver: Solver = Solver()
+
+    def year_list(self) -> list[int]:
+        """Planning years from start to the horizon end, inclusive."""
+        return list(range(self.years.start, self.years.horizon_end + 1))
