@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from heatplan.buildings.defaults import defaults
 
@@ -44,12 +44,22 @@ class Capacity(_Frozen):
     insulate_dwellings_per_yr: float | None = Field(None, gt=0)
     induction_dwellings_per_yr: float | None = Field(None, gt=0)
 
+    @field_validator("*", mode="before")
+    @classmethod
+    def _unlimited(cls, v: object) -> object:
+        return None if isinstance(v, str) and v.strip().lower() == "unlimited" else v
+
 
 class Budget(_Frozen):
     """Yearly budgets in EUR (undiscounted investment), total and per owner (None = none)."""
 
     total_eur_per_yr: float | None = Field(None, gt=0)
     per_owner_eur_per_yr: dict[str, float] = Field(default_factory=dict)
+
+    @field_validator("total_eur_per_yr", mode="before")
+    @classmethod
+    def _unlimited(cls, v: object) -> object:
+        return None if isinstance(v, str) and v.strip().lower() == "unlimited" else v
 
 
 class Prices(_Frozen):

@@ -1,0 +1,29 @@
+"""``heatplan init``: write a commented scenario template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from heatplan.cli.options import user_errors
+from heatplan.errors import InputError
+from heatplan.io import atomic_file
+from heatplan.scenario_files import template_text
+
+
+@click.command("init")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False), default=Path("scenario.toml"))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@user_errors
+def init_cmd(path: Path, force: bool) -> None:
+    """Write a commented scenario template to PATH (default: scenario.toml).
+
+    Every parameter is listed with its unit, default and source, followed by the named override
+    sets `pace500` (the seed's 500 dwellings a year) and `labelD` (70 °C from label D).
+    """
+    if path.exists() and not force:
+        raise InputError(f"{path}: already exists (use --force to overwrite)")
+    with atomic_file(path) as tmp:
+        tmp.write_text(template_text(), encoding="utf-8")
+    click.echo(f"wrote {path}: edit it, then run `heatplan plan --scenario {path}` or `{path}:pace500`")
