@@ -215,7 +215,7 @@ def read_blocks(path: Path) -> pd.DataFrame:
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, csv_error()) as exc:
         raise InputError(f"{path}: not a readable CSV block table ({exc})") from None
     raw.columns = [str(c).strip() for c in raw.columns]
-    raw = raw.replace({"": np.nan})
+    raw = raw.where(raw != "", np.nan)
     return validate_blocks(raw, source=str(path))
 
 

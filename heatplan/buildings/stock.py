@@ -22,7 +22,7 @@ def load_stock(path: Path | None = None) -> pd.DataFrame:
         return read_blocks(Path(path))
     with (DATA / EMBEDDED_NAME).open("r", encoding="utf-8") as fh:
         raw = pd.read_csv(fh, comment="#", dtype=str, keep_default_na=False)
-    raw = raw.replace({"": pd.NA})
+    raw = raw.where(raw != "", pd.NA)
     return validate_blocks(raw, source=f"embedded {EMBEDDED_NAME}")
 
 

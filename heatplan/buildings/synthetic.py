@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy.cluster.vq import kmeans2
+from scipy.spatial import cKDTree
 
 from heatplan.buildings.demand import default_label
 from heatplan.buildings.labels import EP_LABELS, label_rank
@@ -95,6 +96,26 @@ def _dwellings_per_pc6(pc6: pd.DataFrame, spec: DistrictSpec) -> pd.Series:
     for wijk, total in spec.dwellings_by_wijk.items():
         sub = pc6[pc6["wijk_code"] == wijk]
         out[sub.index] = _largest_remainder(sub["households_2019"].to_numpy() + 0.01, total)
+    return out
+
+
+def _merge_small(pc6: pd.DataFrame, n: pd.Series, min_dwellings: int = 8) -> pd.Series:
+    """Merge PC6 areas with fewer than ``min_dwellings`` into the nearest larger one.
+
+    The nearest larger area of the same wijk takes their dwellings, so there are no isolated
+    one-dwelling "blocks".
+    """
+    out = n.copy()
+    for _wijk, sub in pc6.groupby("wijk_code"):
+        big = sub.index[out[sub.index] >= min_dwellings]
+        small = sub.index[(out[sub.index] > 0) & (out[sub.index] < min_dwellings)]
+        if len(big) == 0 or len(small) == 0:
+            continue
+        tree = cKDTree(pc6.loc[big, ["x_rd", "y_rd"]].to_numpy(float))
+        _, nearest = tree.query(pc6.loc[small, ["x_rd", "y_rd"]].to_numpy(float))
+        for i, k in zip(small, nearest, strict=True):
+            out[big[k]] += out[i]
+            out[i] = 0
     return out
 
 
@@ -311,6 +332,7 @@ def _new_builds(
         spec.first_programme_year,
         rng,
     )
+    add["new_build_year"] = add["new_build_year"].fillna(spec.added[-1][0])
     new = pd.concat([repl, add], ignore_index=True)
     new["dwelling_type"] = np.where(new["dwellings"] > 48, GALERIJ, PORTIEK)
     new["floor_area_m2"] = (new["dwellings"] * rng.uniform(60, 85, len(new))).round(0)
@@ -324,7 +346,7 @@ def generate_district(pc6: pd.DataFrame, spec: DistrictSpec = ZUIDWEST) -> pd.Da
     rng = np.random.default_rng(spec.seed)
     pc6 = pc6[pc6["wijk_code"].isin(list(spec.dwellings_by_wijk))].reset_index(drop=True)
     pc6 = pc6.assign(buurt_code=assign_buurten(pc6, spec, rng))
-    n = _dwellings_per_pc6(pc6, spec)
+    n = _merge_small(pc6, _dwellings_per_pc6(pc6, spec))
     blocks = _place_blocks(pc6, n, _typology(pc6, n, spec, rng), rng)
     blocks = _programme(_existing_attributes(blocks, spec, rng), spec, rng)
     new = _new_builds(blocks, pc6, spec, rng)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from heatplan import __version__
-from heatplan.cli.options import configure_logging
 from heatplan.cli.init import init_cmd
+from heatplan.cli.options import configure_logging
 from heatplan.cli.stock import stock
 
 

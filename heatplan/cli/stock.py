@@ -69,3 +69,8 @@ def validate_cmd(file: Path) -> None:
     """Check a block table; list every problem (row, column, value, what is expected)."""
     blocks = read_blocks(file)
     click.echo(f"{file}: valid, {len(blocks):,} blocks, {int(blocks['dwellings'].sum()):,} dwellings")
+
+
+from heatplan.cli.stock_import import import_cmd  # noqa: E402
+
+stock.add_command(import_cmd)

@@ -89,3 +89,13 @@ def test_binary_file_is_an_input_error(tmp_path: Path):
     path.write_bytes(b"\xff\xfe\x00\x01garbage\x00")
     with pytest.raises(InputError):
         read_blocks(path)
+
+
+def test_empty_optional_column_is_fine(tmp_path: Path):
+    raw = make_blocks()
+    raw["demolition_year"] = ""
+    raw["street"] = ""
+    path = tmp_path / "b.csv"
+    raw.to_csv(path, index=False)
+    b = read_blocks(path)
+    assert b["demolition_year"].isna().all()
