@@ -119,6 +119,9 @@ class Networks(_Frozen):
     t_soil_c: float = 10.0
     detour_factor: float = Field(1.25, ge=1.0)
     low_load_fraction: float = Field(0.1, gt=0, le=1)
+    low_load_required_supply_c_mt: float = 60.0
+    low_load_required_supply_c_lt: float = 40.0
+    bypass_dt_k: float = Field(8.0, gt=0)
 
 
 class Options(_Frozen):
@@ -146,6 +149,16 @@ class Programme(_Frozen):
     renovation_insulation_cost_factor: float = Field(0.6, ge=0, le=1)
 
 
+class Verification(_Frozen):
+    """The plan's verification loop and its low-load remedy."""
+
+    max_rounds: int = Field(8, ge=1, le=100)
+    allow_bypass: bool = True
+    bypass_cost_eur_per_block: float = Field(1500.0, ge=0)
+    low_load_hours_per_yr: float = Field(3600.0, ge=0, le=8760)
+    heat_loss_eur_per_gj: float = Field(12.0, ge=0)
+
+
 class Solver(_Frozen):
     """Solver settings."""
 
@@ -168,6 +181,7 @@ class Scenario(_Frozen):
     pins: tuple[Pin, ...] = ()
     programme: Programme = Programme()
     solver: Solver = Solver()
+    verification: Verification = Verification()
 
     def year_list(self) -> list[int]:
         """Planning years from start to the horizon end, inclusive."""

@@ -6,6 +6,7 @@ import click
 
 from heatplan import __version__
 from heatplan.cli.init import init_cmd
+from heatplan.cli.network import network
 from heatplan.cli.options import configure_logging
 from heatplan.cli.stock import stock
 
@@ -20,3 +21,4 @@ def cli(verbose: int) -> None:
 
 cli.add_command(stock)
 cli.add_command(init_cmd)
+cli.add_command(network)
