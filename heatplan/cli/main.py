@@ -8,6 +8,7 @@ from heatplan import __version__
 from heatplan.cli.init import init_cmd
 from heatplan.cli.network import network
 from heatplan.cli.options import configure_logging
+from heatplan.cli.report import report_cmd
 from heatplan.cli.stock import stock
 
 
@@ -22,3 +23,4 @@ def cli(verbose: int) -> None:
 cli.add_command(stock)
 cli.add_command(init_cmd)
 cli.add_command(network)
+cli.add_command(report_cmd)

@@ -1,0 +1,360 @@
+"""Read plan.nc and derive the tables every report file shares (schedule, measures, groups)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from heatplan.errors import InputError
+from heatplan.report.text import Text
+
+log = logging.getLogger(__name__)
+
+PLAN_FILE = "plan.nc"
+
+#: The columns of schedule.csv, in order (plan-format.md).
+SCHEDULE_COLUMNS = (
+    "block_id", "wijk_code", "buurt_code", "owner", "dwellings", "label_now", "label_target", "option",
+    "insulation_year", "induction_year", "connection_year", "gas_free_year", "cost_eur",
+)  # fmt: skip
+#: schedule.csv and schedule.xlsx give block costs in whole cents (Excel keeps 15 significant digits).
+COST_DECIMALS = 2
+YEAR_COLUMNS = ("insulation_year", "induction_year", "connection_year", "gas_free_year")
+_STR_BLOCK = ("wijk_code", "buurt_code", "owner", "street", "label_now", "label_target", "option")
+
+#: Variables the reports cannot do without, with their dimensions.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    **{v: ("block",) for v in (*_STR_BLOCK, "dwellings", "x_rd", "y_rd", *YEAR_COLUMNS, "cost_eur")},
+    **{v: ("year",) for v in ("switched_dwellings", "insulated_dwellings", "induction_dwellings")},
+    "gas_free_share": ("year",),
+    "cost_eur_by_year": ("year", "item"),
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan read from plan.nc, with the parsed summary and the deadline."""
+
+    ds: xr.Dataset
+    summary: dict[str, Any]
+    deadline: int | None
+    scenario_name: str
+
+    @property
+    def years(self) -> list[int]:
+        """The planning years."""
+        return [int(y) for y in self.ds["year"].values]
+
+
+def load_plan(plan_dir: Path) -> Plan:
+    """Read ``plan_dir/plan.nc`` fully into memory and check it has what the reports need."""
+    plan_dir = Path(plan_dir)
+    if plan_dir.exists() and not plan_dir.is_dir():
+        raise InputError(f"{plan_dir}: is a file, not a folder (give the output folder of `heatplan plan`)")
+    if not plan_dir.is_dir():
+        raise InputError(f"{plan_dir}: no such folder (give the output folder of `heatplan plan`)")
+    path = plan_dir / PLAN_FILE
+    if not path.is_file():
+        raise InputError(f"{plan_dir}: has no {PLAN_FILE} (run `heatplan plan --out {plan_dir}` first)")
+    try:
+        with xr.open_dataset(path) as ds0:
+            ds = ds0.load()
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{path}: not a readable plan file ({type(exc).__name__}: {exc})") from None
+    check_plan(ds, path)
+    summary = _summary(ds)
+    return Plan(
+        ds=ds, summary=summary, deadline=_deadline(ds, summary), scenario_name=_scenario_name(ds, summary)
+    )
+
+
+def check_plan(ds: xr.Dataset, path: Path | str = PLAN_FILE) -> None:
+    """Raise one :class:`InputError` listing every variable that is missing or has the wrong dimensions."""
+    problems = []
+    for dim in ("block", "year", "item"):
+        if dim not in ds.coords:
+            problems.append(f"coordinate {dim!r} is missing")
+    for name, dims in REQUIRED.items():
+        if name not in ds.variables:
+            problems.append(f"variable {name!r} is missing")
+        elif tuple(ds[name].dims) != dims:
+            problems.append(f"variable {name!r} has dimensions {tuple(ds[name].dims)}, expected {dims}")
+    if problems:
+        raise InputError(f"{path}: not a heatplan plan file:\n  " + "\n  ".join(problems))
+
+
+def _summary(ds: xr.Dataset) -> dict[str, Any]:
+    text = ds.attrs.get("summary_json", "")
+    try:
+        out = json.loads(text) if text else {}
+    except (TypeError, json.JSONDecodeError):
+        log.warning("plan.nc: attribute summary_json is not valid JSON; key figures come from the variables")
+        return {}
+    return out if isinstance(out, dict) else {}
+
+
+def _deadline(ds: xr.Dataset, summary: dict[str, Any]) -> int | None:
+    if isinstance(summary.get("deadline"), int | float):
+        return int(summary["deadline"])
+    try:
+        return int(tomllib.loads(str(ds.attrs.get("scenario_toml", "")))["years"]["deadline"])
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _scenario_name(ds: xr.Dataset, summary: dict[str, Any]) -> str:
+    name = ds.attrs.get("scenario_name") or summary.get("scenario")
+    if isinstance(name, dict):
+        name = name.get("name")
+    return str(name) if name else "?"
+
+
+def strings(da: xr.DataArray | np.ndarray) -> np.ndarray:
+    """A string array (bytes decoded, missing values as "")."""
+    vals = np.asarray(da.values if isinstance(da, xr.DataArray) else da, dtype=object)
+    out = [
+        v.decode("utf-8") if isinstance(v, bytes) else ("" if v is None or v != v else str(v)) for v in vals
+    ]
+    return np.array(out, dtype=object)
+
+
+def whole_years(da: xr.DataArray) -> pd.Series:
+    """A float year variable (NaN for none) as nullable integers."""
+    vals = np.asarray(da.values, dtype=float)
+    return pd.Series(pd.array(np.where(np.isnan(vals), np.nan, np.round(vals)), dtype="Int64"))
+
+
+def schedule_frame(ds: xr.Dataset) -> pd.DataFrame:
+    """The schedule table of plan-format.md, built from the Dataset; costs rounded to cents.
+
+    Write schedule.csv with ``schedule_frame(ds).to_csv(path, index=False)`` so that it and
+    schedule.xlsx hold identical numbers.
+    """
+    df = pd.DataFrame({"block_id": strings(ds["block"])})
+    for col in SCHEDULE_COLUMNS[1:]:
+        if col in YEAR_COLUMNS:
+            df[col] = whole_years(ds[col])
+        elif col == "dwellings":
+            df[col] = np.asarray(ds[col].values).round().astype(np.int64)
+        elif col == "cost_eur":
+            df[col] = np.round(np.asarray(ds[col].values, dtype=float), COST_DECIMALS)
+        else:
+            df[col] = strings(ds[col])
+    return df
+
+
+def block_frame(ds: xr.Dataset) -> pd.DataFrame:
+    """The schedule plus street, owner type, coordinates, demolition/new-build years and verification.
+
+    Also ``existing`` (in today's stock, not a future new build) and ``uses_gas`` (has a gas-free
+    year or burns gas in some planning year).
+    """
+    df = schedule_frame(ds)
+    street = strings(ds["street"])
+    df.insert(1, "street", np.where(np.isin(street, ["nan", "None", "<NA>"]), "", street))
+    df["owner_type"] = strings(ds["owner_type"]) if "owner_type" in ds else ""
+    df["x_rd"] = np.asarray(ds["x_rd"].values, dtype=float)
+    df["y_rd"] = np.asarray(ds["y_rd"].values, dtype=float)
+    for col in ("demolition_year", "new_build_year"):
+        df[col] = whole_years(ds[col]) if col in ds else pd.Series(pd.NA, index=df.index, dtype="Int64")
+    df["verified_ok"] = np.asarray(ds["verified_ok"].values, dtype=bool) if "verified_ok" in ds else True
+    df["fail_reason"] = strings(ds["fail_reason"]) if "fail_reason" in ds else ""
+    first_year = int(ds["year"].values[0])
+    df["existing"] = (df["new_build_year"].isna() | (df["new_build_year"].fillna(0) < first_year)).to_numpy(
+        bool
+    )
+    gas = np.asarray(ds["gas_m3"].values, dtype=float).max(axis=1) > 0 if "gas_m3" in ds else False
+    df["uses_gas"] = df["gas_free_year"].notna().to_numpy(bool) | gas
+    return df
+
+
+def measures(blocks: pd.DataFrame, years: list[int], text: Text) -> pd.DataFrame:
+    """Per block (rows, same order) and year (columns): the measures of that year, comma-separated."""
+    conn = {"mt": text["m_connection_mt"], "lt": text["m_connection_lt"], "hp": text["m_connection_hp"]}
+    steps = [
+        ("new_build_year", lambda r: text["m_new_build"]),
+        ("insulation_year", lambda r: text["m_insulation"]),
+        ("induction_year", lambda r: text["m_induction"]),
+        ("connection_year", lambda r: conn.get(r["option"], "")),
+        ("demolition_year", lambda r: text["m_demolition"]),
+    ]
+    cells: list[list[list[str]]] = [[[] for _ in years] for _ in range(len(blocks))]
+    col_of = {y: j for j, y in enumerate(years)}
+    for i, row in enumerate(blocks.to_dict("records")):
+        for col, word in steps:
+            y = row.get(col)
+            if y is None or pd.isna(y) or int(y) not in col_of:
+                continue
+            w = word(row)
+            if w:
+                cells[i][col_of[int(y)]].append(w)
+    return pd.DataFrame([[", ".join(c) for c in r] for r in cells], columns=years, index=blocks.index)
+
+
+def group_table(blocks: pd.DataFrame, by: str, deadline: int) -> pd.DataFrame:
+    """Per group: blocks, dwellings, dwellings off gas by ``deadline``, mean switch year, cost.
+
+    Counted: today's and new-build dwellings; today's dwellings off gas by ``deadline`` (never on
+    gas, converted or demolished by then) and their share. ``blocks`` is a :func:`block_frame`;
+    the share over all groups equals ``gas_free_share`` in the deadline year (the summary's
+    definition).
+    """
+    d = blocks
+    today = d["existing"].to_numpy(bool)
+    dw = d["dwellings"].to_numpy(float)
+    gfy = d["gas_free_year"].astype("Float64").to_numpy(dtype=float, na_value=np.inf)
+    off = today & (~d["uses_gas"].to_numpy(bool) | (gfy <= deadline))
+    sw = today & d["connection_year"].notna().to_numpy()
+    con = d["connection_year"].astype("Float64").to_numpy(dtype=float, na_value=0.0)
+    parts = pd.DataFrame(
+        {
+            by: d[by].to_numpy(),
+            "blocks": 1,
+            "dwellings_today": np.where(today, dw, 0.0),
+            "new_build_dwellings": np.where(today, 0.0, dw),
+            "gas_free_by_deadline": np.where(off, dw, 0.0),
+            "_sw": np.where(sw, dw, 0.0),
+            "_sw_year": np.where(sw, con * dw, 0.0),
+            "cost_eur": d["cost_eur"].to_numpy(float),
+        }
+    )
+    g = parts.groupby(by, sort=True).sum()
+    today_dw = g["dwellings_today"].where(g["dwellings_today"] > 0)
+    g["gas_free_share"] = g["gas_free_by_deadline"] / today_dw
+    g["mean_switch_year"] = g["_sw_year"] / g["_sw"].where(g["_sw"] > 0)
+    for c in ("dwellings_today", "new_build_dwellings", "gas_free_by_deadline"):
+        g[c] = g[c].round().astype(np.int64)
+    return g.drop(columns=["_sw", "_sw_year"])
+
+
+def key_figures(plan: Plan) -> dict[str, Any]:
+    """The headline numbers: from summary_json where present, else computed from the variables."""
+    ds, s = plan.ds, plan.summary
+    share = np.asarray(ds["gas_free_share"].values, dtype=float)
+    years = plan.years
+    reached = s.get("gas_free_year_reached")
+    if reached is None and "gas_free_year_reached" not in s:
+        full = [y for y, v in zip(years, share, strict=True) if v >= 1 - 1e-9]
+        reached = full[0] if full else None
+    npv_by_item = _npv_by_item(ds, s)
+    met = s.get("deadline_met")
+    if met is None and plan.deadline is not None:
+        met = reached is not None and reached <= plan.deadline
+    return {
+        "blocks": int(ds.sizes["block"]),
+        "dwellings": int(np.asarray(ds["dwellings"].values).sum()),
+        "deadline": plan.deadline,
+        "gas_free_year_reached": reached,
+        "deadline_met": met,
+        "cost_total_eur": float(np.asarray(ds["cost_eur"].values, dtype=float).sum()),
+        "cost_npv_by_item_eur": npv_by_item,
+        "cost_npv_total_eur": float(sum(npv_by_item.values())) if npv_by_item else None,
+        "required_pace_dwellings_per_yr": s.get("required_pace_dwellings_per_yr"),
+        "earliest_gas_free_year": s.get("earliest_gas_free_year"),
+        "solver": s.get("solver") or {},
+    }
+
+
+def _npv_by_item(ds: xr.Dataset, s: dict[str, Any]) -> dict[str, float]:
+    """NPV per item: the ``cost_npv_eur`` variable, else summary_json's ``cost_npv_eur``."""
+    if "cost_npv_eur" in ds and tuple(ds["cost_npv_eur"].dims) == ("item",):
+        vals = np.asarray(ds["cost_npv_eur"].values, dtype=float)
+        return {str(k): float(v) for k, v in zip(strings(ds["item"]), vals, strict=True)}
+    npv = s.get("cost_npv_eur")
+    if not isinstance(npv, dict):
+        return {}
+    by_item = npv.get("by_item", {k: v for k, v in npv.items() if k != "total"})
+    return {str(k): float(v) for k, v in by_item.items() if isinstance(v, int | float)}
+
+
+def cost_by_year(ds: xr.Dataset) -> pd.DataFrame:
+    """Undiscounted cost per year (rows) and item (columns), EUR."""
+    da = ds["cost_eur_by_year"].transpose("year", "item")
+    return pd.DataFrame(
+        np.asarray(da.values, dtype=float),
+        index=[int(y) for y in ds["year"].values],
+        columns=list(strings(ds["item"])),
+    )
+
+
+def per_year(ds: xr.Dataset) -> pd.DataFrame:
+    """Per year: switched, insulated and induction dwellings, gas-free share, verified, failing blocks."""
+    cols: dict[str, Any] = {
+        v: np.asarray(ds[v].values)
+        for v in ("switched_dwellings", "insulated_dwellings", "induction_dwellings", "gas_free_share")
+    }
+    if "verified" in ds:
+        cols["verified"] = np.asarray(ds["verified"].values, dtype=bool)
+    if "n_failing_blocks" in ds:
+        cols["n_failing_blocks"] = np.asarray(ds["n_failing_blocks"].values).astype(int)
+    return pd.DataFrame(cols, index=[int(y) for y in ds["year"].values])
+
+
+def rounds_frame(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per verification round (empty when plan.nc has none)."""
+    names = ("round_failures", "round_cuts_added", "round_objective_eur", "round_failing_years", "round_note")
+    if "round" not in ds.coords:
+        return pd.DataFrame(columns=["round", *names])
+    df = pd.DataFrame({"round": np.asarray(ds["round"].values).astype(int)})
+    for n in names:
+        if n in ds:
+            df[n] = strings(ds[n]) if n in ("round_failing_years", "round_note") else np.asarray(ds[n].values)
+    return df
+
+
+def pipes_frame(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per pipe: id, regime, DN, length, build year (Int64, NA if never built), kind, end points."""
+    cols = ("pipe_id", "regime", "dn", "length_m", "build_year", "kind", "from_x", "from_y", "to_x", "to_y")
+    need = ("pipe_regime", "pipe_from_x_rd", "pipe_from_y_rd", "pipe_to_x_rd", "pipe_to_y_rd", "pipe_dn")
+    if "pipe" not in ds.coords or any(v not in ds for v in need):
+        return pd.DataFrame(
+            {c: pd.Series(dtype=float if c not in ("pipe_id", "regime", "kind") else object) for c in cols}
+        )
+    n = ds.sizes["pipe"]
+    num = lambda v: np.asarray(ds[v].values, dtype=float) if v in ds else np.full(n, np.nan)  # noqa: E731
+    return pd.DataFrame(
+        {
+            "pipe_id": strings(ds["pipe"]),
+            "regime": strings(ds["pipe_regime"]),
+            "dn": np.asarray(ds["pipe_dn"].values).round().astype(np.int64),
+            "length_m": num("pipe_length_m"),
+            "build_year": whole_years(ds["pipe_build_year"]) if "pipe_build_year" in ds else pd.NA,
+            "kind": strings(ds["pipe_kind"]) if "pipe_kind" in ds else "",
+            "from_x": num("pipe_from_x_rd"),
+            "from_y": num("pipe_from_y_rd"),
+            "to_x": num("pipe_to_x_rd"),
+            "to_y": num("pipe_to_y_rd"),
+        }
+    )
+
+
+def sources_frame(ds: xr.Dataset) -> pd.DataFrame:
+    """One row per source: id, name, regime, nominal capacity (MW), available year, position."""
+    cols = ("source_id", "name", "regime", "capacity_mw", "available_year", "x_rd", "y_rd")
+    if "source" not in ds.coords or "source_x_rd" not in ds or "source_y_rd" not in ds:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=float if c in ("capacity_mw", "x_rd", "y_rd") else object) for c in cols}
+        )
+    n = ds.sizes["source"]
+    ids = strings(ds["source"])
+    return pd.DataFrame(
+        {
+            "source_id": ids,
+            "name": strings(ds["source_name"]) if "source_name" in ds else ids,
+            "regime": strings(ds["source_regime"]) if "source_regime" in ds else "",
+            "capacity_mw": np.asarray(ds["source_capacity_mw_nominal"].values, dtype=float)
+            if "source_capacity_mw_nominal" in ds
+            else np.full(n, np.nan),
+            "available_year": whole_years(ds["available_year"]) if "available_year" in ds else pd.NA,
+            "x_rd": np.asarray(ds["source_x_rd"].values, dtype=float),
+            "y_rd": np.asarray(ds["source_y_rd"].values, dtype=float),
+        }
+    )

@@ -1,0 +1,321 @@
+"""Words and number formats of the report files, Dutch (default) and English."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+
+from heatplan.errors import InputError
+
+LANGUAGES = ("nl", "en")
+
+_NL: dict[str, str] = {
+    # measures (cells of the per-year columns)
+    "m_insulation": "isolatie",
+    "m_induction": "inductie",
+    "m_connection_mt": "aansluiting MT",
+    "m_connection_lt": "aansluiting LT",
+    "m_connection_hp": "warmtepomp",
+    "m_demolition": "sloop",
+    "m_new_build": "nieuwbouw",
+    # cost items
+    "i_insulation": "isolatie",
+    "i_induction": "inductie",
+    "i_connection": "aansluiting",
+    "i_heat_pump": "warmtepomp",
+    "i_network": "warmtenet",
+    "i_source": "bron",
+    "i_gas_removal": "gas afsluiten",
+    "i_gas": "gas",
+    "i_co2": "CO2",
+    "i_bypass_capex": "bypass (investering)",
+    "i_bypass_heat_loss": "bypass (warmteverlies)",
+    # options
+    "o_mt": "MT-warmtenet",
+    "o_lt": "LT-warmtenet",
+    "o_hp": "warmtepomp",
+    "o_": "geen (sloop)",
+    # schedule columns (Excel headers, with units)
+    "c_block_id": "Blok",
+    "c_street": "Straat",
+    "c_wijk_code": "Wijk",
+    "c_buurt_code": "Buurt",
+    "c_owner": "Eigenaar",
+    "c_dwellings": "Woningen [aantal]",
+    "c_label_now": "Label nu",
+    "c_label_target": "Label doel",
+    "c_option": "Optie",
+    "c_insulation_year": "Isolatie [jaar]",
+    "c_induction_year": "Inductie [jaar]",
+    "c_connection_year": "Aansluiting [jaar]",
+    "c_gas_free_year": "Aardgasvrij [jaar]",
+    "c_cost_eur": "Kosten [EUR, niet verdisconteerd]",
+    # general
+    "title": "Warmteplan",
+    "summary": "Samenvatting",
+    "scenario": "Scenario",
+    "created": "Gemaakt (UTC)",
+    "version": "heatplan-versie",
+    "stock": "Woningvoorraad",
+    "key_figures": "Kerncijfers",
+    "dwellings_total": "Woningen in het plan",
+    "blocks_total": "Blokken",
+    "deadline": "Streefjaar aardgasvrij",
+    "gas_free_year_reached": "Jaar waarin alles aardgasvrij is",
+    "deadline_met": "Streefjaar gehaald",
+    "yes": "ja",
+    "no": "nee",
+    "not_reached": "niet gehaald binnen de planperiode",
+    "required_pace": "Benodigd tempo [woningen/jaar]",
+    "earliest_gas_free_year": "Vroegst mogelijke jaar aardgasvrij",
+    "cost_total_eur": "Totale kosten [EUR, niet verdisconteerd]",
+    "cost_npv_eur": "Contante waarde [EUR]",
+    "cost_by_item": "Kosten per post",
+    "item": "Post",
+    "year": "Jaar",
+    "per_year": "Per jaar",
+    "switched_dwellings": "Overgestapte woningen",
+    "insulated_dwellings": "Geïsoleerde woningen",
+    "induction_dwellings": "Woningen met inductie",
+    "gas_free_share": "Aardgasvrij [%]",
+    "verified": "Geverifieerd",
+    "n_failing_blocks": "Blokken niet in orde",
+    "solver": "Oplosser",
+    "legend": "Legenda",
+    "legend_years": "Een cel per jaar noemt de maatregelen van dat jaar:",
+    "legend_empty": "Lege cel: geen maatregel in dat jaar (of niet nodig).",
+    "legend_see": "Maatregelen per jaar; legenda op blad {sheet}.",
+    "verified_years": "Geverifieerde jaren",
+    "failing_years": "Jaren met problemen",
+    "none": "geen",
+    "unknown": "(onbekend)",
+    # HTML report
+    "contents": "Inhoud",
+    "charts": "Grafieken",
+    "ch_measures": "Woningen per jaar per maatregel",
+    "ch_gas_free": "Aardgasvrij aandeel (cumulatief) en het streefjaar",
+    "ch_cost": "Kosten per jaar per post [mln EUR, niet verdisconteerd]",
+    "ch_supply": "Laagste aankomende aanvoertemperatuur [°C]",
+    "ch_loss": "Warmteverlies van het net [%]",
+    "ch_source": "Bronbelasting en capaciteit [MW]",
+    "network": "Het warmtenet per jaar",
+    "design": "ontwerp",
+    "low_load": "lage last",
+    "load": "belasting",
+    "capacity": "capaciteit",
+    "map": "Kaart",
+    "map_caption": "Blokken gekleurd naar overstapjaar (grootte naar aantal woningen), "
+    "het warmtenet zoals gebouwd aan het eind van de planperiode, en de bronnen.",
+    "no_switch": "geen overstap",
+    "source": "bron",
+    "off_map": "buiten de kaart",
+    "sources": "Bronnen",
+    "pipes": "leidingen",
+    "by_wijk": "Per wijk",
+    "by_owner": "Per eigenaar",
+    "wijk": "Wijk",
+    "owner": "Eigenaar",
+    "blocks": "Blokken",
+    "dwellings": "Woningen",
+    "dwellings_today": "Woningen nu",
+    "new_build_dwellings": "Nieuwbouwwoningen",
+    "switched_by_deadline": "Aardgasvrij in streefjaar",
+    "mean_switch_year": "Gemiddeld overstapjaar",
+    "cost_eur": "Kosten [EUR]",
+    "rounds": "Verificatierondes",
+    "round": "Ronde",
+    "round_failures": "Fouten",
+    "round_cuts_added": "Toegevoegde snedes",
+    "round_objective_eur": "Doelfunctie [EUR]",
+    "round_failing_years": "Jaren met fouten",
+    "round_note": "Toelichting",
+    "failing_blocks": "Blokken die de verificatie niet halen",
+    "fail_reason": "Reden",
+    "no_data": "geen gegevens",
+    "scenario_toml": "Volledig scenario (TOML)",
+    "generated_by": "Gemaakt met heatplan uit plan.nc.",
+    "dim_years": "jaar",
+    "share": "aandeel",
+    "all_ok": "Alle geplande jaren zijn hydraulisch en thermisch geverifieerd.",
+}
+
+_EN: dict[str, str] = {
+    "m_insulation": "insulation",
+    "m_induction": "induction",
+    "m_connection_mt": "connection MT",
+    "m_connection_lt": "connection LT",
+    "m_connection_hp": "heat pump",
+    "m_demolition": "demolition",
+    "m_new_build": "new build",
+    "i_insulation": "insulation",
+    "i_induction": "induction",
+    "i_connection": "connection",
+    "i_heat_pump": "heat pump",
+    "i_network": "heat network",
+    "i_source": "source",
+    "i_gas_removal": "gas removal",
+    "i_gas": "gas",
+    "i_co2": "CO2",
+    "i_bypass_capex": "bypass (investment)",
+    "i_bypass_heat_loss": "bypass (heat loss)",
+    "o_mt": "MT heat network",
+    "o_lt": "LT heat network",
+    "o_hp": "heat pump",
+    "o_": "none (demolished)",
+    "c_block_id": "Block",
+    "c_street": "Street",
+    "c_wijk_code": "Wijk",
+    "c_buurt_code": "Buurt",
+    "c_owner": "Owner",
+    "c_dwellings": "Dwellings [count]",
+    "c_label_now": "Label now",
+    "c_label_target": "Label target",
+    "c_option": "Option",
+    "c_insulation_year": "Insulation [year]",
+    "c_induction_year": "Induction [year]",
+    "c_connection_year": "Connection [year]",
+    "c_gas_free_year": "Gas-free [year]",
+    "c_cost_eur": "Cost [EUR, undiscounted]",
+    "title": "Heat plan",
+    "summary": "Summary",
+    "scenario": "Scenario",
+    "created": "Created (UTC)",
+    "version": "heatplan version",
+    "stock": "Building stock",
+    "key_figures": "Key figures",
+    "dwellings_total": "Dwellings in the plan",
+    "blocks_total": "Blocks",
+    "deadline": "Gas-free deadline",
+    "gas_free_year_reached": "Year everything is gas-free",
+    "deadline_met": "Deadline met",
+    "yes": "yes",
+    "no": "no",
+    "not_reached": "not reached within the planning period",
+    "required_pace": "Required pace [dwellings/year]",
+    "earliest_gas_free_year": "Earliest possible gas-free year",
+    "cost_total_eur": "Total cost [EUR, undiscounted]",
+    "cost_npv_eur": "Net present value [EUR]",
+    "cost_by_item": "Cost by item",
+    "item": "Item",
+    "year": "Year",
+    "per_year": "Per year",
+    "switched_dwellings": "Dwellings switched",
+    "insulated_dwellings": "Dwellings insulated",
+    "induction_dwellings": "Dwellings with induction",
+    "gas_free_share": "Gas-free [%]",
+    "verified": "Verified",
+    "n_failing_blocks": "Blocks failing",
+    "solver": "Solver",
+    "legend": "Legend",
+    "legend_years": "One cell per year names the measures of that year:",
+    "legend_empty": "Empty cell: no measure that year (or none needed).",
+    "legend_see": "Measures per year; legend on sheet {sheet}.",
+    "verified_years": "Verified years",
+    "failing_years": "Years with problems",
+    "none": "none",
+    "unknown": "(unknown)",
+    "contents": "Contents",
+    "charts": "Charts",
+    "ch_measures": "Dwellings per year by measure",
+    "ch_gas_free": "Gas-free share (cumulative) and the deadline",
+    "ch_cost": "Yearly cost by item [million EUR, undiscounted]",
+    "ch_supply": "Lowest arriving supply temperature [°C]",
+    "ch_loss": "Network heat loss [%]",
+    "ch_source": "Source load and capacity [MW]",
+    "network": "The heat network per year",
+    "design": "design",
+    "low_load": "low load",
+    "load": "load",
+    "capacity": "capacity",
+    "map": "Map",
+    "map_caption": "Blocks coloured by switch year (size by dwellings), the heat network as built "
+    "at the end of the planning period, and the sources.",
+    "no_switch": "no switch",
+    "source": "source",
+    "off_map": "off the map",
+    "sources": "Sources",
+    "pipes": "pipes",
+    "by_wijk": "By wijk",
+    "by_owner": "By owner",
+    "wijk": "Wijk",
+    "owner": "Owner",
+    "blocks": "Blocks",
+    "dwellings": "Dwellings",
+    "dwellings_today": "Dwellings today",
+    "new_build_dwellings": "New-build dwellings",
+    "switched_by_deadline": "Gas-free by the deadline",
+    "mean_switch_year": "Mean switch year",
+    "cost_eur": "Cost [EUR]",
+    "rounds": "Verification rounds",
+    "round": "Round",
+    "round_failures": "Failures",
+    "round_cuts_added": "Cuts added",
+    "round_objective_eur": "Objective [EUR]",
+    "round_failing_years": "Failing years",
+    "round_note": "Note",
+    "failing_blocks": "Blocks failing verification",
+    "fail_reason": "Reason",
+    "no_data": "no data",
+    "scenario_toml": "Full scenario (TOML)",
+    "generated_by": "Made with heatplan from plan.nc.",
+    "dim_years": "year",
+    "share": "share",
+    "all_ok": "Every planned year passed the hydraulic and thermal verification.",
+}
+
+_STRINGS: dict[str, dict[str, str]] = {"nl": _NL, "en": _EN}
+
+
+class Text(Mapping[str, str]):
+    """The words of one language; an unknown key falls back to the key itself."""
+
+    def __init__(self, lang: str) -> None:
+        if lang not in _STRINGS:
+            raise InputError(f"language {lang!r}: expected one of {', '.join(LANGUAGES)}")
+        self.lang = lang
+        self._d = _STRINGS[lang]
+
+    def __getitem__(self, key: str) -> str:
+        return self._d.get(key, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def item(self, name: str) -> str:
+        """The label of a cost item (its own name if unknown)."""
+        return self._d.get(f"i_{name}", name)
+
+    def option(self, name: str) -> str:
+        """The label of a heat option."""
+        return self._d.get(f"o_{name}", name)
+
+    def whole(self, value: float | None) -> str:
+        """A whole number with thousands separators (``.`` in Dutch, ``,`` in English)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        s = f"{round(value):,}"
+        return s.replace(",", ".") if self.lang == "nl" else s
+
+    def num(self, value: float | None, digits: int = 1) -> str:
+        """A number with ``digits`` decimals (decimal comma in Dutch)."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        s = f"{value:,.{digits}f}"
+        if self.lang == "nl":
+            s = s.replace(",", "_").replace(".", ",").replace("_", ".")
+        return s
+
+    def pct(self, share: float | None, digits: int = 0) -> str:
+        """A share 0..1 as a percentage."""
+        if share is None or (isinstance(share, float) and math.isnan(share)):
+            return "–"
+        return f"{self.num(100 * share, digits)} %"
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if supported, else raise :class:`InputError`."""
+    Text(lang)
+    return lang
