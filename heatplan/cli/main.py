@@ -5,9 +5,11 @@ from __future__ import annotations
 import click
 
 from heatplan import __version__
+from heatplan.cli.compare import compare_cmd
 from heatplan.cli.init import init_cmd
 from heatplan.cli.network import network
 from heatplan.cli.options import configure_logging
+from heatplan.cli.plan import plan_cmd
 from heatplan.cli.report import report_cmd
 from heatplan.cli.stock import stock
 
@@ -24,3 +26,5 @@ cli.add_command(stock)
 cli.add_command(init_cmd)
 cli.add_command(network)
 cli.add_command(report_cmd)
+cli.add_command(plan_cmd)
+cli.add_command(compare_cmd)

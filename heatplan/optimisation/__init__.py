@@ -1,1 +1,127 @@
-"""heatplan.optimisation."""
+"""heatplan.optimisation: order insulation, induction cooking and connection per block and year.
+
+``optimise(blocks, scenario, networks, sources)`` returns a :class:`Result`; the verification
+loop keeps ``result.session`` to add cuts (``heatplan.optimisation.cuts``) and re-solve.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from heatplan.errors import InfeasibleError
+from heatplan.optimisation import diagnose
+from heatplan.optimisation.cuts import Cut
+from heatplan.optimisation.inputs import ModelInputs, build_inputs
+from heatplan.optimisation.network import NetworkInput, standin_network
+from heatplan.optimisation.results import Result, make_result
+from heatplan.optimisation.solve import Session, SolveOutput
+from heatplan.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Cut", "NetworkInput", "Result", "Session", "optimise", "resolve", "standin_network"]
+
+
+def _meta(out: SolveOutput, session: Session, extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "status": out.status,
+        "objective_eur": out.objective_eur,
+        "best_bound_eur": out.best_bound_eur,
+        "gap": out.gap,
+        "timings_s": out.timings_s,
+        "session": session,
+        **extra,
+    }
+
+
+def _elastic(
+    blocks: pd.DataFrame,
+    scenario: Scenario,
+    networks: Mapping[str, NetworkInput],
+    sources: pd.DataFrame,
+    checks: list[diagnose.LimitCheck],
+    t0: float,
+) -> Result:
+    """Diagnostic mode: deadline and pins soft, horizon to ``years.horizon_end``."""
+    inp = build_inputs(blocks, scenario, networks, sources, end_year=scenario.years.horizon_end)
+    session = Session(inp, elastic=True, threads=scenario.solver.threads)
+    out = session.solve(scenario.solver.time_limit_s, scenario.solver.mip_gap)
+    if out.schedule is None or out.columns is None:
+        raise InfeasibleError(f"no schedule found even with a soft deadline ({out.status})")
+    slack = out.columns[session.built.index.pin_slack] if inp.pins else np.zeros(0)
+    broken = [p.name or f"{p.block_id} {p.measure}" for p, v in zip(inp.pins, slack, strict=True) if v > 1e-6]
+    if broken:
+        raise InfeasibleError("these pins cannot all hold: " + "; ".join(broken))
+    res = make_result(inp, out.schedule, _meta(out, session, {}))
+    model_year = res.gas_free_year_reached
+    diag = diagnose.explain(inp, checks, model_year, scenario.years.horizon_end)
+    res.diagnostics = diag
+    res.required_pace_dwellings_per_yr = diagnose.required_pace(checks)
+    res.earliest_gas_free_year = diagnose.earliest_year(checks, model_year)
+    res.timings_s["total"] = time.perf_counter() - t0
+    return res
+
+
+def optimise(
+    blocks: pd.DataFrame,
+    scenario: Scenario,
+    networks: Mapping[str, NetworkInput],
+    sources: pd.DataFrame,
+    time_limit_s: float | None = None,
+    mip_gap: float | None = None,
+) -> Result:
+    """Least-cost schedule meeting the deadline; if it cannot be met, an elastic schedule with diagnostics.
+
+    ``networks`` maps "mt"/"lt" to :class:`NetworkInput` (e.g. ``NetworkInput.from_layout(layout,
+    size_layout(...))``); ``sources`` is the heat-source table. Pins that cannot hold together
+    raise :class:`~heatplan.errors.InfeasibleError` naming them.
+    """
+    t0 = time.perf_counter()
+    if time_limit_s is not None or mip_gap is not None:
+        solver = scenario.solver.model_copy(
+            update={k: v for k, v in (("time_limit_s", time_limit_s), ("mip_gap", mip_gap)) if v is not None}
+        )
+        scenario = scenario.model_copy(update={"solver": solver})
+    inp = build_inputs(blocks, scenario, networks, sources)
+    checks = diagnose.limit_checks(inp)
+    if any(c.binds for c in checks) or diagnose.no_option_blocks(inp):
+        log.info("deadline out of reach by arithmetic; solving the elastic model")
+        return _elastic(blocks, scenario, networks, sources, checks, t0)
+    session = Session(inp, elastic=False, threads=scenario.solver.threads)
+    out = session.solve(scenario.solver.time_limit_s, scenario.solver.mip_gap)
+    if out.schedule is None:
+        log.info("hard model %s; solving the elastic model", out.status)
+        return _elastic(blocks, scenario, networks, sources, checks, t0)
+    res = make_result(
+        inp, out.schedule, _meta(out, session, {"required_pace": diagnose.required_pace(checks)})
+    )
+    res.earliest_gas_free_year = res.gas_free_year_reached
+    res.diagnostics = [f"Every dwelling is off gas by {res.gas_free_year_reached} (deadline {inp.deadline})."]
+    res.timings_s["total"] = time.perf_counter() - t0
+    return res
+
+
+def resolve(result: Result, cuts: list[Cut], time_limit_s: float = 300.0, mip_gap: float = 0.01) -> Result:
+    """Add cuts to a result's live model and re-solve, warm-started from its schedule."""
+    session: Session = result.session
+    t0 = time.perf_counter()
+    session.add_cuts(cuts)
+    out = session.solve(time_limit_s, mip_gap, start=result.schedule)
+    if out.schedule is None:
+        raise InfeasibleError(
+            f"the cuts leave no schedule ({out.status}): " + "; ".join(c.name for c in cuts[:10])
+        )
+    inp: ModelInputs = session.inputs
+    res = make_result(
+        inp, out.schedule, _meta(out, session, {"required_pace": result.required_pace_dwellings_per_yr})
+    )
+    res.diagnostics = list(result.diagnostics)
+    res.earliest_gas_free_year = res.gas_free_year_reached
+    res.timings_s["total"] = time.perf_counter() - t0
+    return res

@@ -1,0 +1,226 @@
+"""A greedy feasible schedule, used as the MIP start.
+
+Each block takes its cheapest allowed option (connection + source + insulation); blocks are then
+placed year by year, most gas per dwelling first, while the yearly capacities, budgets and
+source capacities allow; insulation and induction go in the switch year. Pinned years are
+placed first. Segments are built when their first downstream block connects.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from heatplan.optimisation.inputs import OPTIONS, ModelInputs
+from heatplan.optimisation.model import Index
+from heatplan.optimisation.objective import renovation_factor
+from heatplan.optimisation.schedule import Schedule
+
+
+def _choose_options(inp: ModelInputs, idx: Index) -> np.ndarray:
+    cost = inp.conn_cost_eur + inp.source_cost_eur
+    for o, lev in enumerate(inp.level_of_option):
+        if lev >= 0:
+            cost[:, o] += np.where(inp.ins_needed[:, lev], inp.ins_cost_eur[:, lev], 0.0)
+    ok = idx.x[:, :, -1] >= 0
+    ok &= idx.ub[np.maximum(idx.x[:, :, -1], 0)] > 0  # source available by the last year
+    for pin in inp.pins:
+        if pin.option is not None:
+            b = int(np.nonzero(inp.block_ids == pin.block_id)[0][0])
+            ok[b] &= np.array([o == pin.option for o in OPTIONS])
+    return np.where(ok.any(axis=1), np.where(ok, cost, np.inf).argmin(axis=1), -1)
+
+
+def _pinned_years(inp: ModelInputs) -> dict[int, int]:
+    pos = {bid: i for i, bid in enumerate(inp.block_ids)}
+    return {pos[p.block_id]: p.year for p in inp.pins if p.year is not None and p.measure == "connection"}
+
+
+def _forbidden(inp: ModelInputs) -> dict[int, set[int]]:
+    pos = {bid: i for i, bid in enumerate(inp.block_ids)}
+    out: dict[int, set[int]] = {}
+    for p in inp.pins:
+        out.setdefault(pos[p.block_id], set()).update(p.forbid_years)
+    return out
+
+
+def lp_guide(inp: ModelInputs, idx: Index, lp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From an LP solution: option, priority and target year index per block.
+
+    Option: largest end-of-horizon share; priority: LP years not yet switched; target: first
+    year the LP has the block at least half switched.
+    """
+    val = np.append(lp, 0.0)
+    share = np.where(idx.x[:, :, -1] >= 0, val[idx.x[:, :, -1]], -1.0)
+    opt = np.where(share.max(axis=1) >= 0, share.argmax(axis=1), -1)
+    on = np.clip(val[idx.x].sum(axis=1), 0, 1)  # (B, T) switched share per year
+    on = np.where(inp.need_switch[:, None], on, val[idx.ind])
+    waiting = (1.0 - on).sum(axis=1)
+    half = on >= 0.5 - 1e-6
+    target = np.where(half.any(axis=1), half.argmax(axis=1), len(inp.years) - 1)
+    return opt, waiting, target
+
+
+def greedy_schedule(inp: ModelInputs, idx: Index, lp: np.ndarray | None = None) -> Schedule:
+    """A schedule that respects capacities, budgets and sources where it can (not guaranteed).
+
+    With ``lp`` (an LP-relaxation solution) options and order follow the LP: a relax-and-round start.
+    """
+    s = Schedule.empty(inp)
+    opt = _choose_options(inp, idx)
+    gas = (inp.heat_gas_m3 + inp.cook_gas_m3) / inp.dwellings
+    prio = -gas
+    target = np.zeros(inp.n_blocks, dtype=int)
+    if lp is not None:
+        lp_opt, prio, target = lp_guide(inp, idx, lp)
+        opt = np.where(lp_opt >= 0, lp_opt, opt)
+    todo = np.nonzero(inp.active & ((opt >= 0) | ~inp.need_switch))[0]
+    pinned, forbidden = _pinned_years(inp), _forbidden(inp)
+    order = sorted(todo.tolist(), key=lambda b: (b not in pinned, prio[b]))
+    loads = _Loads(inp)
+    for t, year in enumerate(inp.years):
+        used = {"switch": 0.0, "ins": 0.0, "ind": 0.0, "budget": 0.0}
+        owner_used: dict[str, float] = {}
+        left = []
+        for b in order:
+            ok = pinned.get(b, year) == year and year not in forbidden.get(b, set())
+            ok &= t >= target[b] or b in pinned
+            o = int(opt[b]) if inp.need_switch[b] else -1
+            if ok and o >= 0 and not loads.fits(b, o, t, int(year)):
+                hp = OPTIONS.index("hp")
+                o = hp if idx.x[b, hp, 0] >= 0 else o  # network full: fall back to a heat pump
+                opt[b] = o
+                ok = loads.fits(b, o, t, int(year))
+            n = inp.dwellings[b]
+            lev = inp.level_of_option[o] if o >= 0 else -1
+            ins = lev >= 0 and idx.ins[b, lev, 0] >= 0
+            eur = _block_invest(inp, b, o, lev if ins else -1)
+            if not (ok and _fits(inp, used, owner_used, b, n, eur, ins)):
+                left.append(b)
+                continue
+            _place(inp, s, b, o, lev if ins else -1, int(year))
+            used["switch"] += n if inp.need_switch[b] else 0.0
+            used["ins"] += n if ins else 0.0
+            used["ind"] += n if inp.need_induction[b] else 0.0
+            used["budget"] += eur
+            owner_used[inp.owner[b]] = owner_used.get(inp.owner[b], 0.0) + eur
+            if o >= 0:
+                loads.add(b, o, t)
+        order = left
+    if lp is not None:
+        _best_years(inp, idx, s)
+    s.fill_edges(inp)
+    return s
+
+
+def _best_years(inp: ModelInputs, idx: Index, s: Schedule) -> None:
+    """Move insulation and induction to their cheapest year up to the switch.
+
+    Only when no yearly insulation/induction capacity, budget or pin couples the blocks.
+    """
+    if inp.cap_insulate is not None or inp.cap_induction is not None or inp.budget_total is not None:
+        return
+    if inp.budget_owner or inp.pins:
+        return
+    d, g = inp.discount, inp.discount * inp.gas_eur_per_m3
+    t_ = len(inp.years)
+    fac = renovation_factor(inp)
+    for b in np.nonzero(s.option >= 0)[0]:
+        last = int(s.switch_year[b] - inp.years[0])
+        if s.ins_level[b] >= 0:
+            k = s.ins_level[b]
+            save = np.array([g[t:last].sum() for t in range(t_)]) * inp.gas_saving_m3[b, k]
+            cost = d * inp.ins_cost_eur[b, k] * fac[b] - save
+            s.insulation_year[b] = inp.years[int(np.argmin(cost[: last + 1]))]
+        if inp.need_induction[b]:
+            save = np.array([g[t:last].sum() for t in range(t_)]) * inp.cook_gas_m3[b]
+            cost = d * inp.induction_cost_eur[b] - save
+            s.induction_year[b] = inp.years[int(np.argmin(cost[: last + 1]))]
+
+
+class _Loads:
+    """Source and (binding) segment loads per year, for the greedy's capacity checks."""
+
+    def __init__(self, inp: ModelInputs) -> None:
+        self.inp = inp
+        self.src_used = {sid: inp.new_build_source_load_kw(str(sid)) for sid in inp.sources["source_id"]}
+        self.src_cap = dict(zip(inp.sources["source_id"], inp.sources["capacity_kw"], strict=True))
+        self.avail = dict(zip(inp.sources["source_id"], inp.sources["available_year"], strict=True))
+        self.rows = {r: sg.cap_rows for r, sg in inp.segments.items()}
+        self.row_used = {r: np.zeros((len(rs), len(inp.years))) for r, rs in self.rows.items()}
+        self.scale = {}
+        self.block_rows: dict[str, dict[int, list[int]]] = {}
+        for r, rs in self.rows.items():
+            o = OPTIONS.index(r)
+            self.scale[r] = np.array(
+                [row.design_peak_kw / max(inp.peak_kw[row.members, o].sum(), 1e-9) for row in rs]
+            )
+            by_block: dict[int, list[int]] = {}
+            for k, row in enumerate(rs):
+                for b in row.members:
+                    by_block.setdefault(int(b), []).append(k)
+            self.block_rows[r] = by_block
+
+    def fits(self, b: int, o: int, t: int, year: int) -> bool:
+        """True if block b can take option o in year t (index) without overloading a source or edge."""
+        inp = self.inp
+        src = inp.block_source[b, o]
+        if src and (
+            self.avail[src] > year or self.src_used[src][t] + inp.source_kw[b, o] > self.src_cap[src]
+        ):
+            return False
+        r = OPTIONS[o]
+        for k in self.block_rows.get(r, {}).get(b, []):
+            if (
+                self.row_used[r][k, t] + inp.peak_kw[b, o] * self.scale[r][k]
+                > self.rows[r][k].capacity_kw + 1e-6
+            ):
+                return False
+        return True
+
+    def add(self, b: int, o: int, t: int) -> None:
+        """Book block b's load on option o from year index t on."""
+        inp = self.inp
+        src = inp.block_source[b, o]
+        if src:
+            self.src_used[src][t:] += inp.source_kw[b, o]
+        r = OPTIONS[o]
+        for k in self.block_rows.get(r, {}).get(b, []):
+            self.row_used[r][k, t:] += inp.peak_kw[b, o] * self.scale[r][k]
+
+
+def _block_invest(inp: ModelInputs, b: int, o: int, lev: int) -> float:
+    eur = inp.induction_cost_eur[b] if inp.need_induction[b] else 0.0
+    if o >= 0 and inp.need_switch[b]:
+        eur += inp.conn_cost_eur[b, o] + inp.source_cost_eur[b, o]
+    eur += inp.gas_removal_eur[b]
+    if lev >= 0:
+        eur += inp.ins_cost_eur[b, lev]
+    return float(eur)
+
+
+def _fits(
+    inp: ModelInputs,
+    used: dict[str, float],
+    owner_used: dict[str, float],
+    b: int,
+    n: float,
+    eur: float,
+    ins: bool,
+) -> bool:
+    checks = [
+        (inp.cap_switch, used["switch"] + (n if inp.need_switch[b] else 0.0)),
+        (inp.cap_insulate, used["ins"] + (n if ins else 0.0)),
+        (inp.cap_induction, used["ind"] + (n if inp.need_induction[b] else 0.0)),
+        (inp.budget_total, used["budget"] + eur),
+        (inp.budget_owner.get(inp.owner[b]), owner_used.get(inp.owner[b], 0.0) + eur),
+    ]
+    return all(limit is None or value <= limit + 1e-6 for limit, value in checks)
+
+
+def _place(inp: ModelInputs, s: Schedule, b: int, o: int, lev: int, year: int) -> None:
+    if o >= 0:
+        s.option[b], s.switch_year[b] = o, year
+    if lev >= 0:
+        s.ins_level[b], s.insulation_year[b] = lev, year
+    if inp.need_induction[b]:
+        s.induction_year[b] = year

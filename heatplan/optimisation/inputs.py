@@ -1,0 +1,344 @@
+"""Precomputed arrays for the sequencing model: blocks x options x years, from blocks + scenario.
+
+Everything the model needs is computed here once, as numpy arrays, so that the Pyomo model is
+built from arrays and the checker and brute force use exactly the same cost model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from heatplan.buildings import costs
+from heatplan.buildings.defaults import defaults
+from heatplan.buildings.demand import Regime, block_demand, gas_use_m3_per_yr, space_simultaneity
+from heatplan.buildings.labels import label_rank, to_envelope, worst_label_for_supply
+from heatplan.buildings.stock import STOCK_YEAR
+from heatplan.errors import InputError
+from heatplan.optimisation.network import NetworkInput, Segments, aggregate, coarsen
+from heatplan.scenario import Pin, Scenario
+
+OPTIONS = ("mt", "lt", "hp")
+GAS_HEATING = ("gas_boiler", "block_heating")
+NEVER = 10_000
+#: Segments per regime kept in the model; cheaper ones are built with their parent (``coarsen``).
+MAX_SEGMENTS_PER_REGIME = 150
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """All arrays of one optimisation instance. Block axis = ``block_ids``; option axis = OPTIONS."""
+
+    block_ids: np.ndarray
+    years: np.ndarray  # modelled years start..end
+    deadline: int
+    dwellings: np.ndarray
+    owner: np.ndarray
+    buurt: np.ndarray
+    active: np.ndarray  # block takes measures in the model
+    need_switch: np.ndarray  # heats with gas now
+    need_induction: np.ndarray  # cooks with gas now
+    demolition_year: np.ndarray  # NEVER if none
+    new_build_year: np.ndarray  # NEVER if not a future new build
+    renovation_year: np.ndarray  # NEVER if none
+    allowed: np.ndarray  # (B, O) bool
+    level_of_option: np.ndarray  # (O,) index into levels, -1 = no label needed
+    levels: tuple[str, ...]  # envelope labels the options need
+    ins_needed: np.ndarray  # (B, L) bool
+    ins_cost_eur: np.ndarray  # (B, L)
+    gas_saving_m3: np.ndarray  # (B, L) yearly gas saved by insulating to the level
+    heat_gas_m3: np.ndarray  # (B,) gas for heat per year now
+    cook_gas_m3: np.ndarray  # (B,) gas for cooking per year now
+    induction_cost_eur: np.ndarray  # (B,)
+    conn_cost_eur: np.ndarray  # (B, O) connection / heat pump, incl. folded single-block pipes
+    source_cost_eur: np.ndarray  # (B, O) source capacity (transfer station per kW)
+    gas_removal_eur: np.ndarray  # (B,)
+    peak_kw: np.ndarray  # (B, O) block design peak at the option's label
+    source_kw: np.ndarray  # (B, O) contribution to a source's (large-group) peak
+    block_source: np.ndarray  # (B, O) source id ("" for hp)
+    sources: pd.DataFrame  # source_id, regime, capacity_kw, available_year
+    segments: dict[str, Segments]
+    discount: np.ndarray  # (T,)
+    gas_eur_per_m3: np.ndarray  # (T,) gas price + CO2 price per m3
+    gas_only_eur_per_m3: np.ndarray  # (T,) gas price alone (the rest is CO2)
+    renovation_factor: float
+    cap_switch: float | None
+    cap_insulate: float | None
+    cap_induction: float | None
+    budget_total: float | None
+    budget_owner: dict[str, float]
+    pins: tuple[Pin, ...]
+    new_build_option: str = "lt"
+    elec_kw: dict[str, np.ndarray] = field(default_factory=dict)  # per block, kW per measure (diversified)
+
+    @property
+    def n_blocks(self) -> int:
+        """Number of blocks."""
+        return len(self.block_ids)
+
+    def new_build_opt(self, b: int | np.integer) -> str:
+        """New builds take the scenario's new-build option where their network exists, else a heat pump."""
+        opt = self.new_build_option
+        if opt in self.segments and self.segments[opt].block_source[b] != "":
+            return opt
+        return "hp"
+
+    def new_build_source_load_kw(self, source_id: str) -> np.ndarray:
+        """Design-peak load (kW) of new builds on a source, per modelled year."""
+        load = np.zeros(len(self.years))
+        for b in np.nonzero(self.new_build_year <= self.years[-1])[0]:
+            o = OPTIONS.index(self.new_build_opt(b))
+            if self.block_source[b, o] == source_id:
+                load[self.years >= self.new_build_year[b]] += self.source_kw[b, o]
+        return load
+
+    def year_pos(self, year: int) -> int:
+        """Index of ``year`` on the year axis, clipped to the modelled range."""
+        return int(np.clip(year - int(self.years[0]), -1, len(self.years)))
+
+
+def price_path(path: Mapping[int, float], years: np.ndarray) -> np.ndarray:
+    """A price per year: linear between the given years, constant before the first and after the last."""
+    ks = np.array(sorted(path), dtype=float)
+    vs = np.array([path[int(k)] for k in ks], dtype=float)
+    return np.interp(years.astype(float), ks, vs)
+
+
+def _years_col(blocks: pd.DataFrame, col: str) -> np.ndarray:
+    return blocks[col].astype("Float64").fillna(NEVER).to_numpy(float).astype(int)
+
+
+def _option_labels(scenario: Scenario) -> list[str | None]:
+    pol = scenario.label_policy
+    out: list[str | None] = []
+    for o in OPTIONS:
+        if o == "hp":
+            out.append("A")  # individual heat pump: treated like LT (documented assumption)
+        else:
+            spec = getattr(scenario.networks, o)
+            out.append(worst_label_for_supply(spec.supply_temp_c, pol.required_supply_c, pol.design_drop_k))
+    return out
+
+
+def _allowed(
+    blocks: pd.DataFrame,
+    scenario: Scenario,
+    segs: Mapping[str, Segments],
+    labels: list[str | None],
+    networks_known: bool = True,
+) -> np.ndarray:
+    opts = scenario.options
+    allowed = np.zeros((len(blocks), len(OPTIONS)), dtype=bool)
+    buurt = blocks["buurt_code"].to_numpy()
+    for j, o in enumerate(OPTIONS):
+        ok = np.full(len(blocks), o in opts.allowed)
+        for bu, only in opts.per_buurt.items():
+            ok[buurt == bu] = o in only
+        if labels[j] is None:
+            ok[:] = False
+        if o in ("mt", "lt") and networks_known:
+            seg = segs.get(o)
+            ok &= (seg.block_source != "") if seg is not None else False
+        allowed[:, j] = ok
+    return allowed
+
+
+def _gas_parts(
+    blocks: pd.DataFrame, need_switch: np.ndarray, need_ind: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    d = defaults()["gas"]
+    dem = block_demand(blocks)
+    est_heat = (
+        dem["heat_demand_gj_per_yr"].to_numpy() / d["boiler_efficiency"] / d["lower_heating_value_gj_per_m3"]
+    )
+    est_cook = dem["cooking_gj_per_yr"].to_numpy() / d["lower_heating_value_gj_per_m3"]
+    total = gas_use_m3_per_yr(blocks).to_numpy()
+    share = np.divide(
+        est_heat, est_heat + est_cook, out=np.ones(len(blocks)), where=(est_heat + est_cook) > 0
+    )
+    heat = np.where(need_switch, total * share, 0.0)
+    cook = np.where(need_ind, np.where(need_switch, total * (1 - share), est_cook), 0.0)
+    return heat, cook
+
+
+def _per_level(
+    blocks: pd.DataFrame, levels: tuple[str, ...], heat: np.ndarray, point: float
+) -> tuple[np.ndarray, ...]:
+    now = to_envelope(blocks["label"])
+    rank_now = label_rank(now)
+    est_now = block_demand(blocks)["heat_demand_gj_per_yr"].to_numpy()
+    needed = np.zeros((len(blocks), len(levels)), dtype=bool)
+    cost = np.zeros((len(blocks), len(levels)))
+    saving = np.zeros((len(blocks), len(levels)))
+    for k, lab in enumerate(levels):
+        target = pd.Series(lab, index=blocks.index)
+        needed[:, k] = rank_now < label_rank([lab])[0]
+        cost[:, k] = costs.insulation_cost_eur(blocks, blocks["label"], target, point).to_numpy()
+        est = block_demand(blocks, target.where(needed[:, k], now))["heat_demand_gj_per_yr"].to_numpy()
+        ratio = np.divide(est, est_now, out=np.ones(len(blocks)), where=est_now > 0)
+        saving[:, k] = np.where(needed[:, k], heat * np.clip(1 - ratio, 0, 1), 0.0)
+    return needed, cost, saving
+
+
+def _peaks(blocks: pd.DataFrame, labels: list[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Block design peak and large-group source contribution (kW) per option at its label."""
+    peak = np.zeros((len(blocks), len(OPTIONS)))
+    src_kw = np.zeros((len(blocks), len(OPTIONS)))
+    s_hw = float(defaults()["peak"]["simultaneity_hot_water"])
+    for j, o in enumerate(OPTIONS):
+        lab = labels[j] or "A"
+        target = pd.Series(lab, index=blocks.index)
+        better = label_rank(to_envelope(blocks["label"])) >= label_rank([lab])[0]
+        labs = blocks["label"].where(better, target)
+        regime: Regime = "lt" if o != "mt" else "mt"
+        dem = block_demand(blocks, labs, regime=regime)
+        peak[:, j] = dem["peak_kw"].to_numpy()
+        src_kw[:, j] = (
+            space_simultaneity(regime) * dem["space_peak_undiversified_kw"]
+            + s_hw * dem["hot_water_peak_undiversified_kw"]
+        ).to_numpy()
+    return peak, src_kw
+
+
+def _conn_costs(blocks: pd.DataFrame, peak: np.ndarray, labels: list[str | None], point: float) -> np.ndarray:
+    out = np.zeros((len(blocks), len(OPTIONS)))
+    out[:, 0] = costs.connection_cost_eur(blocks, pd.Series(peak[:, 0], blocks.index), "mt", point).to_numpy()
+    out[:, 1] = costs.connection_cost_eur(blocks, pd.Series(peak[:, 1], blocks.index), "lt", point).to_numpy()
+    lab = pd.Series(labels[2] or "A", index=blocks.index)
+    better = label_rank(to_envelope(blocks["label"])) >= label_rank([labels[2] or "A"])[0]
+    dem = block_demand(blocks, blocks["label"].where(better, lab), regime="lt")
+    per_dw = (dem["space_peak_undiversified_kw"] + dem["hot_water_peak_undiversified_kw"]) / blocks[
+        "dwellings"
+    ]
+    out[:, 2] = costs.heat_pump_cost_eur(blocks, per_dw, point).to_numpy()
+    return out
+
+
+def _elec_kw(blocks: pd.DataFrame, src_kw: np.ndarray) -> dict[str, np.ndarray]:
+    """Electric peak added per block and measure (kW, large-group simultaneity; estimates, ours)."""
+    d = defaults()
+    n = blocks["dwellings"].to_numpy(float)
+    s_hw = float(d["peak"]["simultaneity_hot_water"])
+    hw = block_demand(blocks)["hot_water_peak_undiversified_kw"].to_numpy()
+    cop = float(d["heat_pump"]["seasonal_cop"])
+    return {
+        "induction": n * float(d["induction"]["peak_kw_per_dwelling"]) * s_hw,
+        "hp": n * float(d["heat_pump"]["electric_peak_kw_per_dwelling"]) * space_simultaneity("lt"),
+        "lt_booster": s_hw * hw / cop,
+        "pump_mt": src_kw[:, 0] * float(d["losses"]["pump_electricity_share"]),
+        "pump_lt": src_kw[:, 1] * float(d["losses"]["pump_electricity_share"]),
+    }
+
+
+def _sources_table(sources: pd.DataFrame) -> pd.DataFrame:
+    out = sources[["source_id", "regime", "capacity_mw", "available_year"]].copy()
+    out["capacity_kw"] = out["capacity_mw"].astype(float) * 1000.0
+    return out.drop(columns="capacity_mw").reset_index(drop=True)
+
+
+def build_inputs(
+    blocks: pd.DataFrame,
+    scenario: Scenario,
+    networks: Mapping[str, NetworkInput],
+    sources: pd.DataFrame,
+    end_year: int | None = None,
+    max_segments: int | None = MAX_SEGMENTS_PER_REGIME,
+) -> ModelInputs:
+    """Precompute every array of the model for ``blocks`` over ``start .. end_year`` (default: deadline)."""
+    ys = scenario.years
+    end = ys.deadline if end_year is None else end_year
+    years = np.arange(ys.start, end + 1)
+    point = scenario.prices.cost_point
+    ids = blocks["block_id"].astype(str).to_numpy()
+    labels = _option_labels(scenario)
+    demo, nb, renov = (
+        _years_col(blocks, c) for c in ("demolition_year", "new_build_year", "renovation_year")
+    )
+    nb = np.where(nb >= STOCK_YEAR, nb, NEVER)
+    need_switch = blocks["heating"].isin(GAS_HEATING).to_numpy() & (nb == NEVER)
+    need_ind = (blocks["cooking"].to_numpy() == "gas") & (nb == NEVER)
+    active = (need_switch | need_ind) & (demo > ys.deadline)
+    pre = _allowed(blocks, scenario, {}, labels, networks_known=False)
+    segs = {}
+    for r, net in networks.items():
+        if r in ("mt", "lt"):
+            cand = (active & need_switch & pre[:, OPTIONS.index(r)]) | (
+                (nb <= end) & (scenario.options.new_build == r)
+            )
+            segs[r] = coarsen(aggregate(net, pd.Index(ids), cand), max_segments)
+    levels = tuple(dict.fromkeys(lab for lab in labels if lab is not None))
+    level_of_option = np.array([levels.index(lab) if lab is not None else -1 for lab in labels])
+    heat, cook = _gas_parts(blocks, need_switch, need_ind)
+    ins_needed, ins_cost, saving = _per_level(blocks, levels, heat, point)
+    ins_needed &= (active & need_switch)[:, None]
+    peak, src_kw = _peaks(blocks, labels)
+    conn = _conn_costs(blocks, peak, labels, point)
+    block_src = np.full((len(blocks), len(OPTIONS)), "", dtype=object)
+    for j, o in enumerate(OPTIONS[:2]):
+        if o in segs:
+            conn[:, j] += segs[o].block_folded_cost_eur
+            block_src[:, j] = segs[o].block_source
+    con = defaults()["connection"]
+    per_kw = con["transfer_station_min_eur_per_kw"] + point * (
+        con["transfer_station_max_eur_per_kw"] - con["transfer_station_min_eur_per_kw"]
+    )
+    src_cost = src_kw * per_kw
+    src_cost[:, 2] = 0.0
+    pr = scenario.prices
+    gas_only = price_path(pr.gas_eur_per_m3, years)
+    gas_price = gas_only + price_path(pr.co2_eur_per_t, years) * pr.co2_kg_per_m3 / 1000.0
+    cap = scenario.capacity
+    return ModelInputs(
+        block_ids=ids,
+        years=years,
+        deadline=ys.deadline,
+        dwellings=blocks["dwellings"].to_numpy(float),
+        owner=blocks["owner"].astype(str).to_numpy(),
+        buurt=blocks["buurt_code"].astype(str).to_numpy(),
+        active=active,
+        need_switch=need_switch,
+        need_induction=need_ind,
+        demolition_year=demo,
+        new_build_year=nb,
+        renovation_year=renov,
+        allowed=_allowed(blocks, scenario, segs, labels),
+        level_of_option=level_of_option,
+        levels=levels,
+        ins_needed=ins_needed,
+        ins_cost_eur=ins_cost,
+        gas_saving_m3=saving,
+        heat_gas_m3=heat,
+        cook_gas_m3=cook,
+        induction_cost_eur=costs.induction_cost_eur(blocks, point).to_numpy(),
+        conn_cost_eur=conn,
+        source_cost_eur=src_cost,
+        gas_removal_eur=costs.gas_removal_cost_eur(blocks, point).to_numpy(),
+        peak_kw=peak,
+        source_kw=src_kw,
+        block_source=block_src,
+        sources=_sources_table(sources),
+        segments=segs,
+        discount=(1.0 + pr.discount_rate) ** -(years - pr.base_year).astype(float),
+        gas_eur_per_m3=gas_price,
+        gas_only_eur_per_m3=gas_only,
+        renovation_factor=scenario.programme.renovation_insulation_cost_factor,
+        cap_switch=cap.switch_dwellings_per_yr,
+        cap_insulate=cap.insulate_dwellings_per_yr,
+        cap_induction=cap.induction_dwellings_per_yr,
+        budget_total=scenario.budget.total_eur_per_yr,
+        budget_owner=dict(scenario.budget.per_owner_eur_per_yr),
+        pins=_checked_pins(scenario.pins, ids),
+        new_build_option=scenario.options.new_build,
+        elec_kw=_elec_kw(blocks, src_kw),
+    )
+
+
+def _checked_pins(pins: tuple[Pin, ...], ids: np.ndarray) -> tuple[Pin, ...]:
+    known = set(ids.tolist())
+    bad = [p.name or p.block_id for p in pins if p.block_id not in known]
+    if bad:
+        raise InputError(f"pin(s) name blocks that are not in the stock: {', '.join(bad)}")
+    return pins

@@ -1,0 +1,322 @@
+"""Solving: a persistent session around one built model and its HiGHS instance.
+
+``Session`` builds the Pyomo model, hands it to HiGHS once, and then solves, takes cuts
+(rows added to both the Pyomo model and the live HiGHS instance) and re-solves warm-started
+from the previous schedule, which is what the verification loop in ``plan`` needs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+from heatplan.optimisation.assemble import Built, HighsModel, build_model, hand_over
+from heatplan.optimisation.cuts import Cut, cut_rows
+from heatplan.optimisation.greedy import greedy_schedule
+from heatplan.optimisation.inputs import ModelInputs
+from heatplan.optimisation.model import INF
+from heatplan.optimisation.schedule import Schedule, from_columns, to_columns
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SolveOutput:
+    """What one solve returned."""
+
+    status: str  # "optimal", "time_limit" (with a solution), "infeasible", "no_solution"
+    objective_eur: float
+    best_bound_eur: float
+    gap: float
+    schedule: Schedule | None
+    columns: np.ndarray | None
+    timings_s: dict[str, float] = field(default_factory=dict)
+    start_accepted: bool = False
+
+
+class Session:
+    """One model kept alive in HiGHS for solves, cuts and warm-started re-solves."""
+
+    def __init__(
+        self,
+        inp: ModelInputs,
+        elastic: bool = False,
+        threads: int = 2,
+        skip: Collection[str] = (),
+        route: str = "matrix",
+    ) -> None:
+        """Build the Pyomo model and hand it over to HiGHS (both timed)."""
+        self.inputs, self.elastic = inp, elastic
+        t0 = time.perf_counter()
+        self.built: Built = build_model(inp, elastic, skip, route)
+        t1 = time.perf_counter()
+        self.highs_model: HighsModel = hand_over(self.built, threads)
+        t2 = time.perf_counter()
+        self.timings_s = {"build": t1 - t0, "hand_over": t2 - t1}
+        self.cuts: list[Cut] = []
+        self.last: SolveOutput | None = None
+        log.info("model built: %d columns, rows %s", len(self.built.variables), self.built.n_rows)
+
+    @property
+    def highs(self) -> highspy.Highs:
+        """The live HiGHS instance."""
+        return self.highs_model.highs
+
+    def _set_start(self, columns: np.ndarray) -> None:
+        hm = self.highs_model
+        vals = np.zeros(hm.n_cols)
+        ok = hm.col_of_var >= 0
+        vals[hm.col_of_var[ok]] = columns[ok]
+        sol = highspy.HighsSolution()
+        sol.col_value = vals.tolist()
+        sol.value_valid = True
+        self.highs.setSolution(sol)
+
+    def greedy_start(self) -> Schedule:
+        """The greedy schedule for this model's inputs."""
+        return greedy_schedule(self.inputs, self.built.index)
+
+    def relaxation(self, time_limit_s: float) -> tuple[np.ndarray | None, float]:
+        """Solve the LP relaxation on the live instance: model columns and the bound (EUR)."""
+        h = self.highs
+        h.setOptionValue("solve_relaxation", True)
+        h.setOptionValue("presolve", "on")
+        h.setOptionValue("solver", "ipm")  # interior point without crossover: ~2.5x faster here
+        h.setOptionValue("run_crossover", "off")
+        h.setOptionValue("time_limit", float(time_limit_s))
+        h.run()
+        h.setOptionValue("solve_relaxation", False)
+        h.setOptionValue("solver", "choose")
+        h.setOptionValue("run_crossover", "on")
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None, -np.inf
+        vals = np.asarray(h.getSolution().col_value)
+        cols = np.zeros(len(self.built.variables))
+        ok = self.highs_model.col_of_var >= 0
+        cols[ok] = vals[self.highs_model.col_of_var[ok]]
+        return cols, float(h.getInfo().objective_function_value)
+
+    def solve(
+        self, time_limit_s: float = 300.0, mip_gap: float = 0.01, start: Schedule | str | None = "lp"
+    ) -> SolveOutput:
+        """Solve (or re-solve) within ``time_limit_s``.
+
+        ``start``: a schedule, "lp", "greedy", "previous" or None.
+
+        "lp" solves the LP relaxation first and rounds it greedily; if that schedule is already
+        within ``mip_gap`` of the LP bound, the branch and bound is skipped (the LP bound is a
+        valid bound). HiGHS's MIP presolve is switched off: on this model it spends minutes.
+        """
+        t0 = time.perf_counter()
+        h = self.highs
+        lp_bound = -np.inf
+        start_cols: np.ndarray | None
+        if start == "lp":
+            lp_cols, lp_bound = self.relaxation(0.5 * time_limit_s)
+            sched = greedy_schedule(self.inputs, self.built.index, lp_cols)
+            start_cols = to_columns(self.inputs, self.built.index, sched)
+            if not self._feasible(start_cols):
+                start_cols = None
+            elif self._within(start_cols, lp_bound, mip_gap):
+                out = self._certified(sched, start_cols, lp_bound)
+                return self._finish(out, t0, time.perf_counter(), time.perf_counter())
+            else:
+                left = time_limit_s - (time.perf_counter() - t0)
+                fixed = self._restricted(sched, start_cols, lp_cols, 0.4 * left, mip_gap / 2)
+                if fixed is not None:
+                    start_cols = fixed
+                    if self._within(fixed, lp_bound, mip_gap):
+                        sched = from_columns(self.inputs, self.built.index, fixed)
+                        out = self._certified(sched, fixed, lp_bound)
+                        return self._finish(out, t0, time.perf_counter(), time.perf_counter())
+        else:
+            start_cols = self._start_columns(start)
+        t1 = time.perf_counter()
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("time_limit", max(float(time_limit_s) - (t1 - t0), 1.0))
+        h.setOptionValue("mip_rel_gap", float(mip_gap))
+        if start_cols is not None:
+            self._set_start(start_cols)
+        h.run()
+        t2 = time.perf_counter()
+        out = self._read(start_cols)
+        if np.isfinite(lp_bound) and out.best_bound_eur < lp_bound:
+            out.best_bound_eur = lp_bound
+            out.gap = abs(out.objective_eur - lp_bound) / max(abs(out.objective_eur), 1e-9)
+        return self._finish(out, t0, t1, t2)
+
+    def _within(self, columns: np.ndarray, bound: float, mip_gap: float) -> bool:
+        value = self.objective(columns)
+        return bool(np.isfinite(bound) and value - bound <= mip_gap * abs(value))
+
+    def _certified(self, sched: Schedule, columns: np.ndarray, bound: float) -> SolveOutput:
+        """A schedule within the gap of the LP bound: optimal to that tolerance without branch and bound."""
+        value = self.objective(columns)
+        gap = (value - bound) / max(abs(value), 1e-9)
+        return SolveOutput("optimal", value, bound, gap, sched, columns, start_accepted=True)
+
+    def _restricted(
+        self,
+        sched: Schedule,
+        start_cols: np.ndarray,
+        lp_cols: np.ndarray | None,
+        time_limit_s: float,
+        mip_gap: float,
+    ) -> np.ndarray | None:
+        """Fix the options the LP settles, solve the smaller MIP that remains.
+
+        Every block whose LP option share is >= 0.99 keeps the rounded schedule's option (and
+        insulation level); HiGHS (with presolve, which removes the fixed columns) chooses the
+        rest and all years. A heuristic: its schedule is feasible for the full model; the bound
+        stays the LP's.
+        """
+        idx, hm, h = self.built.index, self.highs_model, self.highs
+        firm = np.ones(idx.x.shape[0], dtype=bool)
+        if lp_cols is not None:
+            val = np.append(lp_cols, 0.0)
+            firm = np.where(idx.x[:, :, -1] >= 0, val[idx.x[:, :, -1]], 0.0).max(axis=1) >= 0.99
+        off = []
+        for o in range(idx.x.shape[1]):
+            other = (sched.option >= 0) & (sched.option != o) & firm
+            off.append(idx.x[other, o].ravel())
+        for k in range(idx.ins.shape[1]):
+            other = (sched.option >= 0) & (sched.ins_level != k) & firm
+            off.append(idx.ins[other, k].ravel())
+        cols = np.concatenate(off)
+        cols = hm.col_of_var[cols[cols >= 0]]
+        cols = cols[cols >= 0].astype(np.int32)
+        lp = h.getLp()
+        old_ub = np.asarray(lp.col_upper_)[cols]
+        h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
+        h.setOptionValue("presolve", "on")
+        h.setOptionValue("time_limit", max(float(time_limit_s), 1.0))
+        h.setOptionValue("mip_rel_gap", float(mip_gap))
+        self._set_start(start_cols)
+        h.run()
+        out = self._read(start_cols)
+        h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), old_ub)
+        log.info("restricted MIP: %s, objective %.0f", out.status, out.objective_eur)
+        return out.columns
+
+    def _finish(self, out: SolveOutput, t0: float, t1: float, t2: float) -> SolveOutput:
+        out.timings_s = {**self.timings_s, "start": t1 - t0, "solver": t2 - t1}
+        self.timings_s = {"build": 0.0, "hand_over": 0.0}  # paid once
+        self.last = out
+        return out
+
+    def objective(self, columns: np.ndarray) -> float:
+        """Objective value (EUR) of a column vector."""
+        lp = self.highs.getLp()
+        hm = self.highs_model
+        vals = np.zeros(hm.n_cols)
+        ok = hm.col_of_var >= 0
+        vals[hm.col_of_var[ok]] = columns[ok]
+        return float(np.dot(np.asarray(lp.col_cost_), vals) + lp.offset_)
+
+    def _feasible(self, columns: np.ndarray, tol: float = 1e-6) -> bool:
+        """True if a column vector satisfies every row and bound of the live instance."""
+        lp = self.highs.getLp()
+        hm = self.highs_model
+        vals = np.zeros(hm.n_cols)
+        ok = hm.col_of_var >= 0
+        vals[hm.col_of_var[ok]] = columns[ok]
+        a = lp.a_matrix_
+        import scipy.sparse as sp
+
+        mat = sp.csc_matrix(
+            (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)),
+            shape=(lp.num_row_, lp.num_col_),
+        )
+        act = mat @ vals
+        rows_ok = np.all(act >= np.asarray(lp.row_lower_) - tol) and np.all(
+            act <= np.asarray(lp.row_upper_) + tol
+        )
+        cols_ok = np.all(vals >= np.asarray(lp.col_lower_) - tol) and np.all(
+            vals <= np.asarray(lp.col_upper_) + tol
+        )
+        return bool(rows_ok and cols_ok)
+
+    def _start_columns(self, start: Schedule | str | None) -> np.ndarray | None:
+        if start is None:
+            return None
+        if isinstance(start, str):
+            if start == "previous":
+                return self.last.columns if self.last is not None else None
+            start = self.greedy_start()
+        return to_columns(self.inputs, self.built.index, start)
+
+    def _read(self, start_cols: np.ndarray | None) -> SolveOutput:
+        h = self.highs
+        status = h.getModelStatus()
+        info = h.getInfo()
+        has_sol = info.primal_solution_status == 2
+        if status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+            return SolveOutput("infeasible", np.nan, np.nan, np.nan, None, None)
+        if not has_sol:
+            return SolveOutput("no_solution", np.nan, float(info.mip_dual_bound), np.nan, None, None)
+        vals = np.asarray(h.getSolution().col_value)
+        hm = self.highs_model
+        cols = np.zeros(len(self.built.variables))
+        ok = hm.col_of_var >= 0
+        cols[ok] = vals[hm.col_of_var[ok]]
+        cols[~ok] = self.built.index.lb[~ok]
+        name = "optimal" if status == highspy.HighsModelStatus.kOptimal else "time_limit"
+        obj = float(info.objective_function_value)
+        bound = float(info.mip_dual_bound)
+        gap = abs(obj - bound) / max(abs(obj), 1e-9)
+        sched = from_columns(self.inputs, self.built.index, cols)
+        if not any(t.kind == "edge" for c in self.cuts for t in c.terms):
+            sched.fill_edges(self.inputs)  # segments in the year of their first use (see monotone)
+            for r, e in self.built.index.edge.items():
+                if e.size:
+                    cols[e] = self.inputs.years[None, :] >= sched.edge_year[r][:, None]
+            obj = min(obj, self.objective(cols))
+        gap = abs(obj - bound) / max(abs(obj), 1e-9)
+        accepted = start_cols is not None and bool(np.isfinite(obj))
+        return SolveOutput(name, obj, bound, gap, sched, cols, start_accepted=accepted)
+
+    def add_cuts(self, cuts: Iterable[Cut]) -> int:
+        """Add cuts to the Pyomo model and to the live HiGHS instance; returns the rows added."""
+        cuts = list(cuts)
+        rows = cut_rows(self.inputs, self.built.index, cuts)
+        hm, variables = self.highs_model, self.built.variables
+        for i in range(len(rows)):
+            a, b = rows.ptr[i], rows.ptr[i + 1]
+            cols, vals = rows.cols[a:b], rows.vals[a:b]
+            self._ensure_columns(cols)
+            expr = LinearExpression(constant=0.0, linear_coefs=vals, linear_vars=[variables[c] for c in cols])
+            lo, hi = rows.lb[i], rows.ub[i]
+            self.built.model.cuts.add(expr == lo if lo == hi else (expr >= lo if hi == INF else expr <= hi))
+            status = self.highs.addRow(
+                -highspy.kHighsInf if lo == -INF else lo,
+                highspy.kHighsInf if hi == INF else hi,
+                len(cols),
+                np.asarray(hm.col_of_var[cols], dtype=np.int32),
+                np.asarray(vals, dtype=float),
+            )
+            if status != highspy.HighsStatus.kOk:
+                raise RuntimeError(f"HiGHS refused cut row {rows.names[i]!r} ({status})")
+        self.cuts += cuts
+        return len(rows)
+
+    def _ensure_columns(self, cols: list[int]) -> None:
+        """Columns that appeared in no row or objective are not in HiGHS yet: add them."""
+        hm, idx = self.highs_model, self.built.index
+        for c in cols:
+            if hm.col_of_var[c] < 0:
+                self.highs.addVar(float(idx.lb[c]), float(idx.ub[c]))
+                if c < idx.n_binary:
+                    self.highs.changeColIntegrality(hm.n_cols, highspy.HighsVarType.kInteger)
+                hm.col_of_var[c] = hm.n_cols
+                hm.n_cols += 1
+
+    def pyomo_model(self) -> pyo.ConcreteModel:
+        """The Pyomo model (with every cut added so far)."""
+        return self.built.model

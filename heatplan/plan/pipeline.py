@@ -1,0 +1,222 @@
+"""The main job: stock -> networks -> optimise -> verify every planned year -> feed failures back.
+
+``run_plan`` lays out and sizes the MT and LT networks, solves the sequencing model, simulates
+every planned year at design and low load, turns failures into cuts (``plan.feedback``), and
+re-solves (warm-started, in the same HiGHS instance) until every year passes or
+``scenario.verification.max_rounds`` is reached; then it names what still fails.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from heatplan.buildings.labels import better_of, worst_label_for_supply
+from heatplan.buildings.sources import read_sources
+from heatplan.buildings.stock import today_mask
+from heatplan.errors import InfeasibleError
+from heatplan.networks.layout import Layout, build_layout
+from heatplan.networks.sizing import size_layout
+from heatplan.optimisation import NetworkInput, Result, optimise, resolve
+from heatplan.plan.feedback import feedback
+from heatplan.plan.verify import NetworkModels, StateCheck, Verifier
+from heatplan.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+#: progress(stage, done, total): called as the plan advances (the CLI shows it).
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Round:
+    """One optimisation + verification round."""
+
+    number: int
+    objective_eur: float
+    failing_years: list[int]
+    n_failures: int
+    cuts_added: int
+    notes: list[str]
+    seconds: float
+
+
+@dataclass
+class Plan:
+    """Everything a plan run produced (written out by ``heatplan.plan.outputs``)."""
+
+    stock: pd.DataFrame
+    scenario: Scenario
+    nets: NetworkModels
+    result: Result
+    table: pd.DataFrame
+    checks: list[StateCheck]
+    rounds: list[Round]
+    unresolved: list[str]
+    timings_s: dict[str, float] = field(default_factory=dict)
+    stock_source: str = "embedded Zuidwest stock (synthetic)"
+    simulations: int = 0
+
+
+def _noop(stage: str, done: int, total: int) -> None:
+    return None
+
+
+def regime_label(scenario: Scenario, regime: str) -> str:
+    """The weakest label a regime serves under the label policy (A if none)."""
+    spec = scenario.networks.mt if regime == "mt" else scenario.networks.lt
+    pol = scenario.label_policy
+    return worst_label_for_supply(spec.supply_temp_c, pol.required_supply_c, pol.design_drop_k) or "A"
+
+
+def lay_out(
+    stock: pd.DataFrame, scenario: Scenario, sources: pd.DataFrame, streets: Path | None = None
+) -> NetworkModels:
+    """MT and LT networks over the blocks that may take them, sized at the labels they will have."""
+    existing = today_mask(stock).to_numpy()
+    gone_early = (stock["demolition_year"].fillna(9999) <= scenario.years.start).to_numpy()
+    layouts: dict[str, Layout] = {}
+    sizings: dict[str, pd.DataFrame] = {}
+    for regime in ("mt", "lt"):
+        if regime not in scenario.options.allowed and regime != scenario.options.new_build:
+            continue
+        if not (sources["regime"] == regime).any():
+            continue
+        take = existing & ~gone_early if regime in scenario.options.allowed else np.zeros(len(stock), bool)
+        if regime == scenario.options.new_build:
+            take = take | ~existing
+        blocks = stock[take]
+        if blocks.empty:
+            continue
+        layout = build_layout(blocks, sources, regime, scenario, streets)
+        target = pd.Series(regime_label(scenario, regime), index=stock.index)
+        labels = better_of(stock["label"], target)
+        layouts[regime] = layout
+        sizings[regime] = size_layout(layout, stock, scenario, labels=labels)
+    return NetworkModels(layouts, sizings, sources)
+
+
+def schedule_table(stock: pd.DataFrame, result: Result) -> pd.DataFrame:
+    """The optimiser's per-block table aligned with the stock (index 0..n-1)."""
+    t = result.blocks.set_index("block_id").reindex(stock["block_id"].astype(str))
+    t = t.reset_index().rename(columns={"index": "block_id"})
+    t.index = stock.index
+    return t
+
+
+def planned_years(scenario: Scenario, result: Result) -> list[int]:
+    """Years to verify: start to the later of the deadline and the gas-free year (within the model)."""
+    last_model = (
+        int(result.dataset["year"].max()) if "year" in result.dataset.dims else scenario.years.deadline
+    )
+    reached = result.gas_free_year_reached or last_model
+    return list(range(scenario.years.start, min(max(scenario.years.deadline, reached), last_model) + 1))
+
+
+def _verify(
+    verifier: Verifier, table: pd.DataFrame, years: list[int], progress: Progress, rnd: int
+) -> list[StateCheck]:
+    checks: list[StateCheck] = []
+    for k, year in enumerate(years):
+        checks += verifier.check_year(table, year)
+        progress(f"round {rnd}: verifying {year}", k + 1, len(years))
+    return checks
+
+
+def run_plan(
+    stock: pd.DataFrame,
+    scenario: Scenario,
+    sources: pd.DataFrame | None = None,
+    streets: Path | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Optimise and verify until every planned year passes (or the rounds run out)."""
+    prog = progress or _noop
+    stock = stock.reset_index(drop=True)
+    sources = read_sources() if sources is None else sources
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    prog("laying out and sizing networks", 0, 1)
+    nets = lay_out(stock, scenario, sources, streets)
+    timings["network_layout"] = time.perf_counter() - t0
+    networks = {r: NetworkInput.from_layout(nets.layouts[r], nets.sizings[r]) for r in nets.layouts}
+    prog("optimising", 0, 1)
+    t1 = time.perf_counter()
+    result = optimise(stock, scenario, networks, sources)
+    timings["optimise"] = time.perf_counter() - t1
+    verifier = Verifier(stock, scenario, nets)
+    rounds: list[Round] = []
+    repeats: dict[str, int] = {}
+    unresolved: list[str] = []
+    timings["verify"] = timings["resolve"] = 0.0
+    for rnd in range(1, scenario.verification.max_rounds + 1):
+        tr = time.perf_counter()
+        table = schedule_table(stock, result)
+        years = planned_years(scenario, result)
+        checks = _verify(verifier, table, years, prog, rnd)
+        timings["verify"] += time.perf_counter() - tr
+        failing = [c for c in checks if not c.ok]
+        fb = (
+            feedback(failing, nets, result.session.inputs, table, stock, years[-1], repeats)
+            if failing
+            else None
+        )
+        rounds.append(
+            Round(
+                rnd,
+                result.objective_eur,
+                sorted({c.year for c in failing}),
+                sum(len(c.failing) + len(c.problems) for c in failing),
+                len(fb.cuts) if fb else 0,
+                (fb.notes + fb.unresolved) if fb else ["every planned year passes"],
+                time.perf_counter() - tr,
+            )
+        )
+        log.info("round %d: %d failing state(s), %d cut(s)", rnd, len(failing), len(fb.cuts) if fb else 0)
+        if fb is None or not fb.cuts or rnd == scenario.verification.max_rounds:
+            unresolved = _unresolved(failing) if failing else []
+            break
+        ts = time.perf_counter()
+        left = scenario.verification.max_total_s - (ts - t0) - (ts - tr)
+        if left < 30.0:
+            rounds[-1].notes.append(f"time budget of {scenario.verification.max_total_s:.0f} s reached")
+            unresolved = _unresolved(failing)
+            break
+        prog(f"round {rnd + 1}: re-optimising with {len(fb.cuts)} cut(s)", 0, 1)
+        limit = min(scenario.verification.resolve_time_limit_s, scenario.solver.time_limit_s, left)
+        try:
+            result = resolve(result, fb.cuts, limit, scenario.solver.mip_gap)
+        except InfeasibleError as exc:
+            log.warning("round %d: the cuts leave no schedule; keeping the previous plan", rnd + 1)
+            rounds[-1].notes.append(f"the cuts leave no schedule ({exc}); the previous plan is kept")
+            unresolved = _unresolved(failing)
+            timings["resolve"] += time.perf_counter() - ts
+            break
+        timings["resolve"] += time.perf_counter() - ts
+    timings["total"] = time.perf_counter() - t0
+    return Plan(
+        stock,
+        scenario,
+        nets,
+        result,
+        table,
+        checks,
+        rounds,
+        unresolved,
+        timings,
+        simulations=verifier.simulations,
+    )
+
+
+def _unresolved(failing: list[StateCheck]) -> list[str]:
+    out = []
+    for c in failing:
+        out += [f"{c.year} {c.regime.upper()} {c.load}: {b}: {r}" for b, r in c.failing.items()]
+        out += [f"{c.year} {c.regime.upper()} {c.load}: {p}" for p in c.problems]
+    return out

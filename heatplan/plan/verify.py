@@ -1,0 +1,255 @@
+"""Verify every planned year with the network simulation, and turn failures into cuts.
+
+For each planned year and regime the network state is: the blocks connected by then (option,
+connection year, not yet demolished), each at its label that year (the target label from its
+insulation year on), fed by the sources in service that year. Each state is simulated at design
+load and at the low-load case (``scenario.networks.low_load_fraction``, summer hot water).
+Identical states are simulated once.
+
+Low-load remedy (docs/method.md): at summer load only hot water is drawn, so the supply that must
+arrive is ``low_load_required_supply_c`` of the regime, not the label's design figure. Where even
+that does not arrive, the block's substation gets a **bypass** that keeps a minimum circulation
+(modelled as a return set-point ``supply - bypass_dt_k``, i.e. more flow through the branch);
+its cost is a bypass valve per block plus the extra heat loss in the low-load hours.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from heatplan.errors import ConvergenceError
+from heatplan.networks.layout import Layout
+from heatplan.networks.simulate import simulate
+from heatplan.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+TEMP_TOL_K = 0.05
+
+
+@dataclass
+class StateCheck:
+    """The verdict of one regime in one year at one load case."""
+
+    year: int
+    regime: str
+    load: str  # "design" or "low"
+    n_connected: int
+    converged: bool
+    failing: dict[str, str] = field(default_factory=dict)  # block_id -> reason
+    problems: list[str] = field(default_factory=list)
+    min_supply_temp_c: float = float("nan")
+    heat_loss_pct: float = float("nan")
+    source_load_mw: dict[str, float] = field(default_factory=dict)
+    bypass_blocks: tuple[str, ...] = ()
+    bypass_extra_loss_w: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True if the state passed."""
+        return self.converged and not self.failing and not self.problems
+
+
+@dataclass
+class NetworkModels:
+    """The laid-out and sized networks the plan is verified on."""
+
+    layouts: dict[str, Layout]
+    sizings: dict[str, pd.DataFrame]
+    sources: pd.DataFrame
+
+
+def labels_in_year(stock: pd.DataFrame, table: pd.DataFrame, year: int) -> pd.Series:
+    """Each block's label in ``year``: the insulation target from its insulation year on."""
+    ins = table["insulation_year"].reindex(stock.index)
+    target = table["insulation_label"].reindex(stock.index).fillna("")
+    done = ins.notna() & (ins <= year) & (target != "")
+    return stock["label"].where(~done.to_numpy(), target)
+
+
+def connected_in_year(stock: pd.DataFrame, table: pd.DataFrame, year: int, regime: str) -> list[str]:
+    """Blocks on ``regime``'s network in ``year`` (connected, not yet demolished)."""
+    conn = table["connection_year"].reindex(stock.index)
+    opt = table["option"].reindex(stock.index)
+    gone = stock["demolition_year"].notna() & (stock["demolition_year"] <= year)
+    on = (opt == regime) & conn.notna() & (conn <= year) & ~gone
+    return stock.loc[on.fillna(False).astype(bool), "block_id"].astype(str).tolist()
+
+
+class Verifier:
+    """Simulates planned years with a cache of identical network states."""
+
+    def __init__(self, stock: pd.DataFrame, scenario: Scenario, nets: NetworkModels) -> None:
+        """Keep the stock (indexed 0..n-1), scenario and networks."""
+        self.stock, self.scenario, self.nets = stock, scenario, nets
+        self._cache: dict[tuple[object, ...], StateCheck] = {}
+        self.simulations = 0
+
+    def check_year(self, table: pd.DataFrame, year: int) -> list[StateCheck]:
+        """Design and low-load checks of every regime in ``year``."""
+        labels = labels_in_year(self.stock, table, year)
+        out = []
+        for regime in self.nets.layouts:
+            conn = connected_in_year(self.stock, table, year, regime)
+            on_layout = set(self.nets.layouts[regime].block_source["block_id"])
+            conn = [b for b in conn if b in on_layout]
+            srcs = self.nets.sources[
+                (self.nets.sources["regime"] == regime) & (self.nets.sources["available_year"] <= year)
+            ]
+            for load in ("design", "low"):
+                out.append(self._check(year, regime, load, conn, labels, srcs))
+        return out
+
+    def _check(
+        self, year: int, regime: str, load: str, conn: list[str], labels: pd.Series, srcs: pd.DataFrame
+    ) -> StateCheck:
+        pos = pd.Series(self.stock.index, index=self.stock["block_id"].astype(str))
+        labs = tuple(labels.loc[pos.loc[conn]].astype(str)) if conn else ()
+        key = (regime, load, tuple(conn), labs, tuple(srcs["source_id"]))
+        cached = self._cache.get(key)
+        if cached is not None:
+            return _copy_for_year(cached, year)
+        if not conn:
+            res = StateCheck(year, regime, load, 0, True)
+        else:
+            res = self._simulate(year, regime, load, conn, labels, srcs)
+        self._cache[key] = res
+        return res
+
+    def _run(
+        self,
+        regime: str,
+        conn: list[str],
+        labels: pd.Series,
+        srcs: pd.DataFrame,
+        frac: float,
+        return_c: pd.Series | None = None,
+    ) -> xr.Dataset:
+        self.simulations += 1
+        return simulate(
+            self.nets.layouts[regime],
+            self.nets.sizings[regime],
+            self.stock,
+            self.scenario,
+            connected=conn,
+            labels=labels,
+            load_fraction=frac,
+            sources=srcs,
+            return_setpoint_c=return_c,
+            hot_water_only=frac < 1.0,
+        )
+
+    def _simulate(
+        self, year: int, regime: str, load: str, conn: list[str], labels: pd.Series, srcs: pd.DataFrame
+    ) -> StateCheck:
+        frac = 1.0 if load == "design" else self.scenario.networks.low_load_fraction
+        try:
+            ds = self._run(regime, conn, labels, srcs, frac)
+        except ConvergenceError as exc:
+            return StateCheck(year, regime, load, len(conn), False, problems=[f"not converged: {exc}"])
+        res = _summarise(ds, year, regime, load, len(conn))
+        if load == "low":
+            res = self._low_load_verdict(res, ds, conn, labels, srcs, frac)
+        return res
+
+    def _low_load_verdict(
+        self,
+        res: StateCheck,
+        ds: xr.Dataset,
+        conn: list[str],
+        labels: pd.Series,
+        srcs: pd.DataFrame,
+        frac: float,
+    ) -> StateCheck:
+        """Judge the low-load case against the hot-water requirement; add bypasses where needed."""
+        net = self.scenario.networks
+        need = net.low_load_required_supply_c_mt if res.regime == "mt" else net.low_load_required_supply_c_lt
+        cold = _cold_blocks(ds, need)
+        res.failing = {b: r for b, r in res.failing.items() if b not in cold}
+        if not cold:
+            return res
+        if not self.scenario.verification.allow_bypass:
+            for b in cold:
+                t = float(ds["t_supply_c"].sel(block=b))
+                res.failing[b] = (
+                    f"low load: supply temperature {t:.1f} °C arrives, hot water needs {need:.1f} °C"
+                )
+            return res
+        spec = net.mt if res.regime == "mt" else net.lt
+        ret = pd.Series(spec.return_temp_c, index=self.stock.index)
+        pos = pd.Series(self.stock.index, index=self.stock["block_id"].astype(str))
+        ret.loc[pos.loc[cold]] = spec.supply_temp_c - net.bypass_dt_k
+        try:
+            ds2 = self._run(res.regime, conn, labels, srcs, frac, return_c=ret)
+        except ConvergenceError as exc:
+            res.problems.append(f"not converged with bypasses: {exc}")
+            return res
+        still = _cold_blocks(ds2, need)
+        for b in still:
+            t = float(ds2["t_supply_c"].sel(block=b))
+            res.failing[b] = (
+                f"low load: supply temperature {t:.1f} °C arrives even with a bypass, "
+                f"hot water needs {need:.1f} °C"
+            )
+        res.bypass_blocks = tuple(sorted(set(cold) - set(still)))
+        res.bypass_extra_loss_w = float(ds2.attrs.get("heat_loss_w", 0.0)) - float(
+            ds.attrs.get("heat_loss_w", 0.0)
+        )
+        res.heat_loss_pct = float(ds2.attrs.get("heat_loss_pct", res.heat_loss_pct))
+        t2 = ds2["t_supply_c"].where(ds2["simulated"]).to_numpy()
+        res.min_supply_temp_c = float(np.nanmin(t2)) if np.isfinite(t2).any() else float("nan")
+        return res
+
+
+def _cold_blocks(ds: xr.Dataset, need_c: float) -> list[str]:
+    t = ds["t_supply_c"].to_numpy()
+    sim = ds["simulated"].to_numpy()
+    return [str(b) for b in ds["block"].to_numpy()[sim & (t < need_c - TEMP_TOL_K)]]
+
+
+def _summarise(ds: xr.Dataset, year: int, regime: str, load: str, n: int) -> StateCheck:
+    ok = ds["ok"].to_numpy()
+    failing = {
+        str(b): str(r) for b, r in zip(ds["block"].to_numpy()[~ok], ds["reason"].to_numpy()[~ok], strict=True)
+    }
+    problems = [p for p in str(ds.attrs.get("network_problems", "")).split("; ") if p]
+    loads = {}
+    if "source" in ds.dims:
+        loads = {
+            str(s): float(q) / 1e6
+            for s, q in zip(ds["source"].to_numpy(), ds["source_heat_w"].to_numpy(), strict=True)
+        }
+    return StateCheck(
+        year,
+        regime,
+        load,
+        n,
+        bool(ds.attrs.get("converged", 1)),
+        failing,
+        problems,
+        float(ds.attrs.get("min_supply_temp_c", np.nan)),
+        float(ds.attrs.get("heat_loss_pct", np.nan)),
+        loads,
+    )
+
+
+def _copy_for_year(c: StateCheck, year: int) -> StateCheck:
+    return StateCheck(
+        year,
+        c.regime,
+        c.load,
+        c.n_connected,
+        c.converged,
+        dict(c.failing),
+        list(c.problems),
+        c.min_supply_temp_c,
+        c.heat_loss_pct,
+        dict(c.source_load_mw),
+        c.bypass_blocks,
+        c.bypass_extra_loss_w,
+    )

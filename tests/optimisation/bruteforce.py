@@ -1,0 +1,109 @@
+"""Brute-force enumeration of all schedules of a tiny instance under the same cost model."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from heatplan.optimisation.accounting import schedule_costs
+from heatplan.optimisation.checker import check
+from heatplan.optimisation.inputs import NEVER, OPTIONS, ModelInputs
+from heatplan.optimisation.results import block_table, edge_table
+from heatplan.optimisation.schedule import Schedule
+
+
+def candidates(inp: ModelInputs) -> list[tuple[int, int, int, int]]:
+    """(option, switch year, insulation year, induction year); NEVER where a measure is not taken."""
+    yrs = inp.years.tolist()
+    out = []
+    for o in range(len(OPTIONS)):
+        for sy in yrs:
+            for iy in [y for y in yrs if y <= sy] + [NEVER]:
+                for dy in [y for y in yrs if y <= sy] + [NEVER]:
+                    out.append((o, sy, iy, dy))
+    return out
+
+
+def _valid(inp: ModelInputs, b: int, c: tuple[int, int, int, int]) -> bool:
+    o, _sy, iy, dy = c
+    if not inp.active[b] or not inp.need_switch[b]:
+        return False
+    if not inp.allowed[b, o]:
+        return False
+    lev = inp.level_of_option[o]
+    needs_ins = lev >= 0 and inp.ins_needed[b, lev]
+    if needs_ins != (iy < NEVER):
+        return False
+    return inp.need_induction[b] == (dy < NEVER)
+
+
+def _apply(inp: ModelInputs, s: Schedule, b: int, c: tuple[int, int, int, int]) -> None:
+    o, sy, iy, dy = c
+    s.option[b], s.switch_year[b] = o, sy
+    if iy < NEVER:
+        s.ins_level[b], s.insulation_year[b] = inp.level_of_option[o], iy
+    s.induction_year[b] = dy
+
+
+def _row_costs(inp: ModelInputs, b: int, c: tuple[int, int, int, int] | None) -> float:
+    """Discounted cost of block b's own rows (everything but shared network segments)."""
+    s = Schedule.empty(inp)
+    if c is not None:
+        _apply(inp, s, b, c)
+    npv = {
+        k: float((v[b] * inp.discount).sum())
+        for k, v in schedule_costs(inp, s).by_item.items()
+        if k != "network"
+    }
+    return sum(npv.values())
+
+
+def _network_npv(inp: ModelInputs, s: Schedule) -> float:
+    total = 0.0
+    for r, seg in inp.segments.items():
+        for k, year in enumerate(s.edge_year[r]):
+            if year < NEVER:
+                total += seg.cost_eur[k] * inp.discount[year - inp.years[0]]
+    return total
+
+
+def _switch_ok(inp: ModelInputs, combo: tuple) -> bool:
+    if inp.cap_switch is None:
+        return True
+    per_year: dict[int, float] = {}
+    for b, c in enumerate(combo):
+        if c is not None:
+            per_year[c[1]] = per_year.get(c[1], 0.0) + inp.dwellings[b]
+    return all(v <= inp.cap_switch + 1e-9 for v in per_year.values())
+
+
+def _schedule(inp: ModelInputs, combo: tuple) -> Schedule:
+    s = Schedule.empty(inp)
+    for b, c in enumerate(combo):
+        if c is not None:
+            _apply(inp, s, b, c)
+    s.fill_edges(inp)
+    return s
+
+
+def brute_force(inp: ModelInputs) -> tuple[float, Schedule]:
+    """Least total discounted cost over all schedules that pass the checker (blocks must all switch)."""
+    cands = candidates(inp)
+    per_block: list[list] = [[c for c in cands if _valid(inp, b, c)] or [None] for b in range(inp.n_blocks)]
+    own = [{c: _row_costs(inp, b, c) for c in cs} for b, cs in enumerate(per_block)]
+    net_cache: dict[tuple, float] = {}
+    scored = []
+    for combo in itertools.product(*per_block):
+        if not _switch_ok(inp, combo):
+            continue
+        key = tuple(None if c is None else c[:2] for c in combo)
+        if key not in net_cache:
+            net_cache[key] = _network_npv(inp, _schedule(inp, combo))
+        scored.append((sum(own[b][c] for b, c in enumerate(combo)) + net_cache[key], combo))
+    scored.sort(key=lambda x: x[0])
+    for cost, combo in scored:
+        s = _schedule(inp, combo)
+        if not check(inp, block_table(inp, s, schedule_costs(inp, s)), edge_table(inp, s)):
+            return cost, s
+    return np.inf, Schedule.empty(inp)

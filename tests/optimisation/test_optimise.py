@@ -1,0 +1,161 @@
+"""optimise(): diagnostics, pins, cuts and re-solves, network aggregation, both hand-over routes."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pyomo.environ as pyo
+import pytest
+
+from heatplan.errors import InfeasibleError, InputError
+from heatplan.optimisation import optimise, resolve
+from heatplan.optimisation.checker import check
+from heatplan.optimisation.cuts import min_branch_load, not_before
+from heatplan.optimisation.network import NetworkInput, aggregate
+from heatplan.optimisation.solve import Session
+from heatplan.scenario import Pin
+from tests.optimisation.helpers import instance, make_blocks, small_scenario, sources_table, tree_network
+
+
+def _nets(blocks: pd.DataFrame, **kw: float) -> dict[str, NetworkInput]:
+    return {"mt": tree_network(blocks, "mt", **kw), "lt": tree_network(blocks, "lt", source_id="s2", **kw)}
+
+
+def test_deadline_out_of_reach_is_explained() -> None:
+    blocks = make_blocks(6, seed=5)
+    total = int(blocks["dwellings"].sum())
+    cap = max(math.ceil(total / 5), int(blocks["dwellings"].max()))  # 3 years to the deadline, 4-5 needed
+    sc = small_scenario(
+        years={"start": 2026, "deadline": 2028, "horizon_end": 2033},
+        capacity={"switch_dwellings_per_yr": float(cap)},
+    )
+    res = optimise(blocks, sc, _nets(blocks), sources_table(), mip_gap=0.0)
+    assert not res.deadline_met
+    assert res.required_pace_dwellings_per_yr == math.ceil(total / 3)
+    arithmetic = 2026 + math.ceil(total / cap) - 1
+    assert res.gas_free_year_reached is not None and res.gas_free_year_reached >= arithmetic
+    assert res.earliest_gas_free_year == res.gas_free_year_reached
+    text = res.message()
+    assert "2028 is out of reach" in text
+    assert f"switching capacity of {cap:,} dwellings/yr binds" in text
+    assert f"at least {math.ceil(total / 3):,} dwellings/yr" in text
+    assert check(res.session.inputs, res.blocks, res.edges, hard_deadline=False) == []
+    # the yearly capacity holds in the elastic schedule, and every block switches by the horizon
+    per_year = res.blocks.groupby("connection_year")["block_id"].count()
+    assert per_year.sum() == 6
+
+
+def test_deadline_met_reports_timings_and_costs() -> None:
+    blocks = make_blocks(4, seed=6)
+    sc = small_scenario()
+    res = optimise(blocks, sc, _nets(blocks), sources_table(), mip_gap=0.0)
+    assert res.deadline_met and res.status == "optimal"
+    assert res.cost_npv_eur["total"] == pytest.approx(res.objective_eur, rel=1e-9)
+    assert set(res.timings_s) >= {"build", "hand_over", "solver", "total"}
+    assert res.blocks["cost_eur"].sum() == pytest.approx(
+        sum(
+            float(res.dataset[f"cost_{k}_eur"].sum())
+            for k in (
+                "insulation",
+                "induction",
+                "connection",
+                "source",
+                "gas_removal",
+                "network",
+                "gas",
+                "co2",
+            )
+        )
+    )
+    assert list(res.electricity_peak_kw.index) == ["BU05183301", "BU05183302"]
+    assert (res.electricity_peak_kw.diff(axis=1).fillna(0) >= -1e-9).all().all()  # peaks only grow
+
+
+def test_conflicting_pins_are_named() -> None:
+    blocks = make_blocks(3, seed=7)
+    pins = (
+        Pin(block_id="b1", year=2027, name="corporation calendar"),
+        Pin(block_id="b1", forbid_years=(2027,), name="tenant agreement"),
+    )
+    sc = small_scenario(pins=pins)
+    with pytest.raises(InfeasibleError, match=r"corporation calendar|tenant agreement"):
+        optimise(blocks, sc, _nets(blocks), sources_table())
+
+
+def test_pin_on_unknown_block_is_an_input_error() -> None:
+    blocks = make_blocks(3)
+    with pytest.raises(InputError, match="nope"):
+        optimise(
+            blocks, small_scenario(pins=(Pin(block_id="nope", year=2027),)), _nets(blocks), sources_table()
+        )
+
+
+def test_cuts_and_warm_resolve() -> None:
+    blocks = make_blocks(4, seed=8)
+    sc = small_scenario(options={"allowed": ("mt", "hp")})
+    res = optimise(blocks, sc, _nets(blocks, eur_per_m=50.0), sources_table(), mip_gap=0.0)
+    sched = res.blocks.set_index("block_id")
+    assert sched.loc["b3", "option"] == "mt"  # cheap network: everyone on MT
+    inp = res.session.inputs
+    peak_b1, peak_b3 = float(inp.peak_kw[1, 0]), float(inp.peak_kw[3, 0])
+    cuts = [not_before("b0", 2028), *min_branch_load(inp, "mt", ["b1", "b3"], "b3", 2 * (peak_b1 + peak_b3))]
+    res2 = resolve(res, cuts, mip_gap=0.0)
+    s2 = res2.blocks.set_index("block_id")
+    assert s2.loc["b0", "connection_year"] >= 2028
+    assert s2.loc["b3", "option"] == "hp"  # the branch can never carry the minimum load
+    assert res2.objective_eur >= res.objective_eur
+    assert len(res2.session.pyomo_model().cuts) == 1 + len(inp.years)
+
+
+def test_aggregation_merges_chains_and_folds_service_pipes() -> None:
+    blocks = make_blocks(4)
+    net = tree_network(blocks, "mt")
+    extra = pd.DataFrame([("trunk2", "j0", "j1", 100.0, "main", "s1")], columns=net.edges.columns)
+    eb = pd.concat([net.edge_blocks, pd.DataFrame({"edge_id": "trunk2", "block_id": blocks["block_id"]})])
+    sizing = pd.concat(
+        [
+            net.sizing,
+            pd.DataFrame(
+                [{"edge_id": "trunk2", "cost_eur": 1000.0, "design_peak_kw": 240.0, "capacity_kw": 480.0}]
+            ),
+        ]
+    )
+    net = NetworkInput("mt", pd.concat([net.edges, extra]), eb, net.block_source, sizing)
+    seg = aggregate(net, pd.Index(blocks["block_id"]))
+    assert len(seg.cost_eur) == 3
+    trunk = seg.edge_segment["trunk"]
+    assert seg.edge_segment["trunk2"] == trunk
+    assert seg.cost_eur[trunk] == pytest.approx(400 * 1500.0 + 1000.0)
+    assert seg.parent[seg.edge_segment["br_even"]] == trunk and seg.parent[trunk] == -1
+    assert np.allclose(seg.block_folded_cost_eur, 30 * 1500.0)
+    assert seg.block_segment.tolist() == [seg.edge_segment["br_even"], seg.edge_segment["br_odd"]] * 2
+
+
+def test_both_routes_give_the_same_optimum_and_pyomo_holds_the_rows() -> None:
+    inp = instance(n=3, seed=9, capacity={"switch_dwellings_per_yr": 40.0})
+    a = Session(inp, route="matrix")
+    b = Session(inp, route="expressions")
+    oa = a.solve(30, 0.0, start=None)
+    ob = b.solve(30, 0.0, start=None)
+    assert oa.objective_eur == pytest.approx(ob.objective_eur, rel=1e-9)
+    for var, val in zip(a.built.variables, oa.columns, strict=True):
+        var.set_value(float(round(val)) if abs(val - round(val)) < 1e-6 else float(val), skip_validation=True)
+    for con in a.pyomo_model().component_data_objects(pyo.Constraint, active=True):
+        body = pyo.value(con.body)
+        assert con.lower is None or body >= pyo.value(con.lower) - 1e-6
+        assert con.upper is None or body <= pyo.value(con.upper) + 1e-6
+    assert pyo.value(a.pyomo_model().cost) == pytest.approx(oa.objective_eur, rel=1e-9)
+
+
+def test_housing_programme_new_build_and_demolition() -> None:
+    blocks = make_blocks(4, seed=11)
+    blocks["new_build_year"] = pd.array([pd.NA, 2027, pd.NA, pd.NA], dtype="Int64")
+    blocks["demolition_year"] = pd.array([pd.NA, pd.NA, 2027, pd.NA], dtype="Int64")
+    res = optimise(blocks, small_scenario(), _nets(blocks), sources_table(), mip_gap=0.0)
+    table = res.blocks.set_index("block_id")
+    assert table.loc["b1", "option"] == "lt" and table.loc["b1", "connection_year"] == 2027
+    assert pd.isna(table.loc["b2", "connection_year"]) and table.loc["b2", "gas_free_year"] == 2027
+    assert (res.edges.query("regime == 'lt' and edge_id == 'trunk'")["build_year"] <= 2027).all()
+    assert check(res.session.inputs, res.blocks, res.edges) == []

@@ -1,0 +1,96 @@
+"""`heatplan plan`, `compare` and `init` end to end on a small stock cut from the embedded one."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from click.testing import CliRunner
+
+from heatplan.buildings.stock import load_stock
+from heatplan.cli.main import cli
+
+LEYWEG = (78397.0, 452522.0)
+
+
+@pytest.fixture(scope="module")
+def small_stock(tmp_path_factory) -> Path:
+    """The 30 existing blocks nearest the Leyweg source, none demolished, as a CSV."""
+    b = load_stock()
+    b = b[b["new_build_year"].isna() & b["demolition_year"].isna()]
+    d = np.hypot(b["x_rd"] - LEYWEG[0], b["y_rd"] - LEYWEG[1])
+    small = b.loc[d.sort_values().index[:30]]
+    path = tmp_path_factory.mktemp("stock") / "small.csv"
+    small.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def plan_dir(small_stock: Path, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("plans") / "base"
+    res = CliRunner().invoke(
+        cli, ["plan", "--stock", str(small_stock), "--out", str(out), "--time-limit", "60"]
+    )
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_plan_writes_every_file_with_consistent_numbers(plan_dir: Path, small_stock: Path):
+    names = {p.name for p in plan_dir.iterdir()}
+    assert {"plan.nc", "schedule.csv", "summary.json", "scenario.toml", "rounds.csv"} <= names
+    assert {"schedule.xlsx", "report.html", "blocks.gpkg"} <= names
+    sched = pd.read_csv(plan_dir / "schedule.csv")
+    stock = pd.read_csv(small_stock)
+    assert list(sched["block_id"]) == list(stock["block_id"])
+    s = json.loads((plan_dir / "summary.json").read_text())
+    for key in ("scenario", "dwellings", "deadline", "gas_free_year_reached", "deadline_met",
+                "gas_free_share_by_year", "switched_dwellings_by_year", "insulated_dwellings_by_year",
+                "induction_dwellings_by_year", "cost_npv_eur", "verified_years", "failing_years", "rounds",
+                "solver", "timings_s"):  # fmt: skip
+        assert key in s
+    assert s["dwellings"] == int(stock["dwellings"].sum())
+    assert s["cost_undiscounted_eur"] == pytest.approx(sched["cost_eur"].sum(), abs=1.0)
+    by_item = s["cost_npv_eur"]["by_item"]
+    assert s["cost_npv_eur"]["total"] == pytest.approx(sum(by_item.values()), abs=2.0)
+    # every block needing a switch gets a connection year no later than the deadline
+    assert s["deadline_met"] and s["gas_free_year_reached"] <= s["deadline"]
+    gas = stock["heating"].isin(["gas_boiler", "block_heating"]).to_numpy()
+    assert (sched.loc[gas, "connection_year"] <= s["deadline"]).all()
+    # insulation never after the switch, induction never after gas-free
+    ins, con = sched["insulation_year"], sched["connection_year"]
+    assert ((ins <= con) | ins.isna() | con.isna()).all()
+    assert sum(s["switched_dwellings_by_year"].values()) == int(sched.loc[con.notna(), "dwellings"].sum())
+    ds = xr.open_dataset(plan_dir / "plan.nc", engine="h5netcdf")
+    assert ds.sizes["block"] == len(stock)
+    assert float(ds["cost_eur"].sum()) == pytest.approx(sched["cost_eur"].sum(), rel=1e-9)
+    assert "scenario_toml" in ds.attrs and "summary_json" in ds.attrs
+    ds.close()
+
+
+def test_compare(plan_dir: Path, tmp_path: Path):
+    csv = tmp_path / "cmp.csv"
+    res = CliRunner().invoke(cli, ["compare", str(plan_dir), str(plan_dir), "--csv", str(csv)])
+    assert res.exit_code == 0, res.output
+    table = pd.read_csv(csv, index_col=0)
+    assert "gas_free_year_reached" in table.index and table.shape[1] == 2
+    res = CliRunner().invoke(cli, ["compare", str(tmp_path)])
+    assert res.exit_code == 1 and "summary.json" in res.output
+
+
+def test_bad_scenarios_leave_no_output(small_stock: Path, tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[capacity]\nswitch_dwelings_per_yr = 100\n")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        cli, ["plan", "--scenario", str(bad), "--stock", str(small_stock), "--out", str(out)]
+    )
+    assert res.exit_code == 1 and "switch_dwellings_per_yr" in res.output and "Traceback" not in res.output
+    bad.write_text("[years]\nstart = 2030\ndeadline = 2028\n")
+    res = CliRunner().invoke(
+        cli, ["plan", "--scenario", str(bad), "--stock", str(small_stock), "--out", str(out)]
+    )
+    assert res.exit_code == 1 and "deadline" in res.output
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
