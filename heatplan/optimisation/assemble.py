@@ -13,6 +13,8 @@ The ``highspy.Highs`` object is kept, so cuts are added as rows and re-solves ar
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -196,10 +198,24 @@ def hand_over(built: Built, threads: int = 2) -> HighsModel:
         highspy.HighsVarType.kInteger if c < idx.n_binary else highspy.HighsVarType.kContinuous
         for c in model_col
     ]
-    h = highspy.Highs()
-    h.silent()
+    h = new_highs()
     h.setOptionValue("threads", threads)
     h.passModel(lp)
     col_of_var = np.full(len(built.variables), -1)
     col_of_var[model_col] = np.arange(len(model_col))
     return HighsModel(h, col_of_var, len(model_col))
+
+
+def new_highs() -> highspy.Highs:
+    """A silent ``Highs`` instance, without the banner HiGHS prints on stdout when it is created."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+    h.silent()
+    return h

@@ -6,11 +6,13 @@ insulation year on), fed by the sources in service that year. Each state is simu
 load and at the low-load case (``scenario.networks.low_load_fraction``, summer hot water).
 Identical states are simulated once.
 
-Low-load remedy (docs/method.md): at summer load only hot water is drawn, so the supply that must
-arrive is ``low_load_required_supply_c`` of the regime, not the label's design figure. Where even
-that does not arrive, the block's substation gets a **bypass** that keeps a minimum circulation
-(modelled as a return set-point ``supply - bypass_dt_k``, i.e. more flow through the branch);
-its cost is a bypass valve per block plus the extra heat loss in the low-load hours.
+At summer load only hot water is drawn, so the supply that must arrive is the regime's
+``low_load_required_supply_c``, not the label's design figure (``hot_water_only``).
+
+Bypass remedy (docs/method.md): where the supply that must arrive does not (at design or at low
+load), the block's substation gets a **bypass** that keeps a minimum circulation (modelled as a
+return set-point ``supply - bypass_dt_k``, i.e. more flow through the branch) and the state is
+simulated again; its cost is a bypass valve per block plus the extra heat loss.
 """
 
 from __future__ import annotations
@@ -25,11 +27,10 @@ import xarray as xr
 from heatplan.errors import ConvergenceError
 from heatplan.networks.layout import Layout
 from heatplan.networks.simulate import simulate
+from heatplan.networks.verdict import TEMP_TOL_K
 from heatplan.scenario import Scenario
 
 log = logging.getLogger(__name__)
-
-TEMP_TOL_K = 0.05
 
 
 @dataclass
@@ -152,12 +153,16 @@ class Verifier:
             ds = self._run(regime, conn, labels, srcs, frac)
         except ConvergenceError as exc:
             return StateCheck(year, regime, load, len(conn), False, problems=[f"not converged: {exc}"])
-        res = _summarise(ds, year, regime, load, len(conn))
-        if load == "low":
-            res = self._low_load_verdict(res, ds, conn, labels, srcs, frac)
-        return res
+        return self._bypass_verdict(
+            _summarise(ds, year, regime, load, len(conn)), ds, conn, labels, srcs, frac
+        )
 
-    def _low_load_verdict(
+    @staticmethod
+    def _need_c(ds: xr.Dataset) -> np.ndarray:
+        """Supply temperature that must arrive per block (the label's, or hot water's at low load)."""
+        return np.asarray(ds["required_supply_c"].to_numpy(), float)
+
+    def _bypass_verdict(
         self,
         res: StateCheck,
         ds: xr.Dataset,
@@ -166,20 +171,12 @@ class Verifier:
         srcs: pd.DataFrame,
         frac: float,
     ) -> StateCheck:
-        """Judge the low-load case against the hot-water requirement; add bypasses where needed."""
-        net = self.scenario.networks
-        need = net.low_load_required_supply_c_mt if res.regime == "mt" else net.low_load_required_supply_c_lt
+        """Where the supply that must arrive does not, give those blocks a bypass and simulate again."""
+        need = self._need_c(ds)
         cold = _cold_blocks(ds, need)
-        res.failing = {b: r for b, r in res.failing.items() if b not in cold}
-        if not cold:
+        if not cold or not self.scenario.verification.allow_bypass:
             return res
-        if not self.scenario.verification.allow_bypass:
-            for b in cold:
-                t = float(ds["t_supply_c"].sel(block=b))
-                res.failing[b] = (
-                    f"low load: supply temperature {t:.1f} °C arrives, hot water needs {need:.1f} °C"
-                )
-            return res
+        net = self.scenario.networks
         spec = net.mt if res.regime == "mt" else net.lt
         ret = pd.Series(spec.return_temp_c, index=self.stock.index)
         pos = pd.Series(self.stock.index, index=self.stock["block_id"].astype(str))
@@ -189,14 +186,22 @@ class Verifier:
         except ConvergenceError as exc:
             res.problems.append(f"not converged with bypasses: {exc}")
             return res
-        still = _cold_blocks(ds2, need)
-        for b in still:
-            t = float(ds2["t_supply_c"].sel(block=b))
-            res.failing[b] = (
-                f"low load: supply temperature {t:.1f} °C arrives even with a bypass, "
-                f"hot water needs {need:.1f} °C"
-            )
-        res.bypass_blocks = tuple(sorted(set(cold) - set(still)))
+        still = set(_cold_blocks(ds2, self._need_c(ds2)))
+        for b in cold:
+            rest = [
+                p for p in res.failing.get(b, "").split("; ") if p and not p.startswith("supply temperature")
+            ]
+            if b in still:
+                t = float(ds2["t_supply_c"].sel(block=b))
+                need_b = float(self._need_c(ds2)[list(ds2["block"].to_numpy()).index(b)])
+                rest.append(
+                    f"supply temperature {t:.1f} °C arrives even with a bypass, {need_b:.1f} °C needed"
+                )
+            if rest:
+                res.failing[b] = "; ".join(rest)
+            else:
+                res.failing.pop(b, None)
+        res.bypass_blocks = tuple(sorted(set(cold) - still))
         res.bypass_extra_loss_w = float(ds2.attrs.get("heat_loss_w", 0.0)) - float(
             ds.attrs.get("heat_loss_w", 0.0)
         )
@@ -206,7 +211,7 @@ class Verifier:
         return res
 
 
-def _cold_blocks(ds: xr.Dataset, need_c: float) -> list[str]:
+def _cold_blocks(ds: xr.Dataset, need_c: np.ndarray) -> list[str]:
     t = ds["t_supply_c"].to_numpy()
     sim = ds["simulated"].to_numpy()
     return [str(b) for b in ds["block"].to_numpy()[sim & (t < need_c - TEMP_TOL_K)]]
