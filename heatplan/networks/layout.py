@@ -296,8 +296,10 @@ def _report_split(
 ) -> pd.Series:
     """Each source's design peak (kW); a warning for every source above its capacity."""
     peaks = np.array([_peak_kw(split.total[s], regime) for s in range(len(sid))])
+    # with one source there is nothing to split: the optimisation limits what it may serve
+    say = log.warning if len(sid) > 1 else log.info
     for s in np.flatnonzero(peaks > budget_kw):
-        log.warning(
+        say(
             "%s source %s: design peak %.1f MW above what it can take, %.1f MW (capacity %.1f MW "
             "less %.0f%% for pipe losses): %d block(s) go to it because every source that can "
             "reach them is full",
