@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from heatplan import __version__
+from heatplan.cli.city import city
 from heatplan.cli.compare import compare_cmd
 from heatplan.cli.init import init_cmd
 from heatplan.cli.network import network
@@ -12,6 +13,7 @@ from heatplan.cli.options import configure_logging
 from heatplan.cli.plan import plan_cmd
 from heatplan.cli.report import report_cmd
 from heatplan.cli.stock import stock
+from heatplan.cli.sweep import sweep_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,7 +26,9 @@ def cli(verbose: int) -> None:
 
 cli.add_command(stock)
 cli.add_command(init_cmd)
+cli.add_command(compare_cmd)
+cli.add_command(plan_cmd)
 cli.add_command(network)
 cli.add_command(report_cmd)
-cli.add_command(plan_cmd)
-cli.add_command(compare_cmd)
+cli.add_command(sweep_cmd)
+cli.add_command(city)

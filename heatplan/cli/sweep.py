@@ -1,0 +1,114 @@
+"""``heatplan sweep``: many scenario variations, each a full plan, as tasks on Dask."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from heatplan.cli.options import stock_option, user_errors
+from heatplan.cli.plan import scenario_option
+from heatplan.sweep import SweepProgress, run_sweep
+
+
+@contextmanager
+def sweep_progress() -> Iterator[SweepProgress]:
+    """A rich bar on a terminal; one plain line per finished scenario otherwise."""
+    if not sys.stderr.isatty():
+
+        def plain(done: int, total: int, name: str, status: str, seconds: float) -> None:
+            if name:
+                click.echo(f"heatplan sweep: [{done}/{total}] {name}: {status} ({seconds:.1f} s)", err=True)
+            else:
+                click.echo(f"heatplan sweep: running {total} scenario(s)", err=True)
+
+        yield plain
+        return
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("scenarios", total=1)
+
+        def rich_fn(done: int, total: int, name: str, status: str, seconds: float) -> None:
+            bar.update(task, completed=done, total=max(total, 1), description=f"scenarios (last: {name})")
+            if name:
+                console.print(f"{name}: {status} ({seconds:.1f} s)")
+
+        yield rich_fn
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM: leave through the normal clean-up (as on Ctrl-C)."""
+    raise KeyboardInterrupt
+
+
+@click.command("sweep")
+@scenario_option
+@click.option(
+    "--grid",
+    "grid_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Grid file (TOML): parameters to vary; write an example with `heatplan init --grid`.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Sweep folder; scenarios already finished there are not run again.",
+)
+@click.option(
+    "--scheduler", default=None, metavar="ADDRESS", help="An existing Dask scheduler, e.g. tcp://host:8786."
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Workers of the local cluster.",
+)
+@stock_option
+@user_errors
+def sweep_cmd(
+    scenario_spec: str | None,
+    grid_path: Path,
+    out_dir: Path,
+    scheduler: str | None,
+    workers: int,
+    stock: Path | None,
+) -> None:
+    """Run every scenario of a grid as a full plan on Dask and combine the results.
+
+    Writes DIR/scenarios/<name>/ (a plan folder each), DIR/sweep.nc (dimension `scenario`),
+    DIR/comparison.csv and DIR/failed/<name>.txt for a scenario that failed. The exit status is
+    the number of failed scenarios (0 = all finished).
+    """
+    if not logging.getLogger().isEnabledFor(logging.INFO):
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask's own INFO lines only with -v
+    signal.signal(
+        signal.SIGTERM, _terminate
+    )  # stop like Ctrl-C: the cluster is closed, finished scenarios stay
+    with sweep_progress() as prog:
+        res = run_sweep(scenario_spec, grid_path, out_dir, stock, scheduler, workers, prog)
+    click.echo(
+        f"{len(res.variations)} scenario(s): {len(res.ran)} run now, {len(res.skipped)} finished before, "
+        f"{len(res.failed)} failed ({res.seconds:.1f} s)"
+    )
+    for name, err in res.failed.items():
+        click.echo(f"FAILED {name}: {err} (see {out_dir / 'failed' / (name + '.txt')})", err=True)
+    click.echo(f"wrote {out_dir}/sweep.nc and {out_dir}/comparison.csv")
+    if res.exit_status:
+        sys.exit(res.exit_status)

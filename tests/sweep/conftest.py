@@ -1,0 +1,35 @@
+"""Small inputs for the sweep and city tests: 40 blocks of the embedded stock near one source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from heatplan.buildings.stock import load_stock
+
+LEYWEG_XY = (78397.0, 452522.0)
+
+
+@pytest.fixture(scope="session")
+def small_stock_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 40 blocks of the embedded stock nearest the Leyweg source, as a CSV file."""
+    stock = load_stock()
+    d = np.hypot(stock["x_rd"] - LEYWEG_XY[0], stock["y_rd"] - LEYWEG_XY[1])
+    sub = stock.loc[d.sort_values().index[:40]]
+    path = tmp_path_factory.mktemp("stock") / "small.csv"
+    sub.to_csv(path, index=False)
+    return path
+
+
+@pytest.fixture
+def scenario_file(tmp_path: Path) -> Path:
+    """A scenario file with a short solver time limit and the override set `labelD`."""
+    from heatplan.scenario_files import template_text
+
+    text = template_text().replace("time_limit_s = 300.0", "time_limit_s = 10.0")
+    text = text.replace("max_rounds = 8 ", "max_rounds = 2 ")
+    path = tmp_path / "scenario.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
