@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from heatplan.cli.options import user_errors
+from heatplan.cli.options import scheduler_option, user_errors, workers_option
 from heatplan.cli.plan import scenario_option
 
 
@@ -57,14 +57,8 @@ def city() -> None:
 @click.option(
     "--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False), help="Output folder."
 )
-@click.option("--scheduler", default=None, metavar="ADDRESS", help="An existing Dask scheduler.")
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Workers of the local cluster.",
-)
+@scheduler_option
+@workers_option
 @user_errors
 def city_plan_cmd(
     districts: int,

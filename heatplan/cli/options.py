@@ -36,6 +36,18 @@ stock_option = click.option(
 )
 
 
+scheduler_option = click.option(
+    "--scheduler", default=None, metavar="ADDRESS", help="An existing Dask scheduler, e.g. tcp://host:8786."
+)
+workers_option = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Workers of the local cluster.",
+)
+
+
 def configure_logging(verbose: int) -> None:
     """Plain log lines on stderr (the library itself never configures logging)."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG

@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from heatplan.cli.options import stock_option, user_errors
+from heatplan.cli.options import scheduler_option, stock_option, user_errors, workers_option
 from heatplan.cli.plan import scenario_option
 from heatplan.sweep import SweepProgress, run_sweep
 
@@ -70,16 +70,8 @@ def _terminate(signum: int, frame: object) -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Sweep folder; scenarios already finished there are not run again.",
 )
-@click.option(
-    "--scheduler", default=None, metavar="ADDRESS", help="An existing Dask scheduler, e.g. tcp://host:8786."
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Workers of the local cluster.",
-)
+@scheduler_option
+@workers_option
 @stock_option
 @user_errors
 def sweep_cmd(
