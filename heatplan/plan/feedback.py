@@ -128,8 +128,7 @@ def feedback(
         if c.ok:
             continue
         if c.year >= last_year and inp.years[-1] <= last_year:
-            fb.unresolved += [f"{c.year} {c.regime.upper()} {c.load}: {b}: {r}" for b, r in c.failing.items()]
-            fb.unresolved += [f"{c.year} {c.regime.upper()} {c.load}: {p}" for p in c.problems]
+            fb.unresolved += c.failure_lines()
             continue
         capacity = [p for p in c.problems if "capacity exceeded" in p]
         if capacity:

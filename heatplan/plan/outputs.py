@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 from heatplan import __version__
 from heatplan.buildings.stock import today_mask
@@ -203,7 +202,3 @@ def write_plan(plan: Plan, out_dir: Path) -> dict[str, Any]:
     )
     ds.to_netcdf(out_dir / "plan.nc", engine="h5netcdf")
     return summ
-
-
-def _empty_ds() -> xr.Dataset:
-    return xr.Dataset()

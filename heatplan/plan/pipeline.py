@@ -215,8 +215,4 @@ def run_plan(
 
 
 def _unresolved(failing: list[StateCheck]) -> list[str]:
-    out = []
-    for c in failing:
-        out += [f"{c.year} {c.regime.upper()} {c.load}: {b}: {r}" for b, r in c.failing.items()]
-        out += [f"{c.year} {c.regime.upper()} {c.load}: {p}" for p in c.problems]
-    return out
+    return [line for c in failing for line in c.failure_lines()]

@@ -18,7 +18,7 @@ simulated again; its cost is a bypass valve per block plus the extra heat loss.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -54,6 +54,13 @@ class StateCheck:
     def ok(self) -> bool:
         """True if the state passed."""
         return self.converged and not self.failing and not self.problems
+
+    def failure_lines(self) -> list[str]:
+        """One line per failing block and per network problem, for people."""
+        head = f"{self.year} {self.regime.upper()} {self.load}"
+        return [f"{head}: {b}: {r}" for b, r in self.failing.items()] + [
+            f"{head}: {p}" for p in self.problems
+        ]
 
 
 @dataclass
@@ -244,17 +251,10 @@ def _summarise(ds: xr.Dataset, year: int, regime: str, load: str, n: int) -> Sta
 
 
 def _copy_for_year(c: StateCheck, year: int) -> StateCheck:
-    return StateCheck(
-        year,
-        c.regime,
-        c.load,
-        c.n_connected,
-        c.converged,
-        dict(c.failing),
-        list(c.problems),
-        c.min_supply_temp_c,
-        c.heat_loss_pct,
-        dict(c.source_load_mw),
-        c.bypass_blocks,
-        c.bypass_extra_loss_w,
+    return replace(
+        c,
+        year=year,
+        failing=dict(c.failing),
+        problems=list(c.problems),
+        source_load_mw=dict(c.source_load_mw),
     )
