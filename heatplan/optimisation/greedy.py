@@ -161,11 +161,14 @@ class _Loads:
             self.block_rows[r] = by_block
 
     def fits(self, b: int, o: int, t: int, year: int) -> bool:
-        """True if block b can take option o in year t (index) without overloading a source or edge."""
+        """True if block b can take option o in year t (index) without overloading a source or edge.
+
+        Every later year counts too: new builds keep adding load to a source.
+        """
         inp = self.inp
         src = inp.block_source[b, o]
         if src and (
-            self.avail[src] > year or self.src_used[src][t] + inp.source_kw[b, o] > self.src_cap[src]
+            self.avail[src] > year or self.src_used[src][t:].max() + inp.source_kw[b, o] > self.src_cap[src]
         ):
             return False
         r = OPTIONS[o]

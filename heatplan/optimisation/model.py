@@ -200,14 +200,20 @@ def deadline(inp: ModelInputs, idx: Index) -> Rows:
 
 
 def insulation_before_switch(inp: ModelInputs, idx: Index) -> Rows:
-    """A block switches to an option only when insulated to the label that option needs."""
+    """A block switches to an option only when insulated to the label that option needs.
+
+    One row per block, level and year over every option needing that level,
+    ``sum_{o: l(o)=l} X[b,o,t] <= I[b,l,t]`` (at most one option is taken, so this is valid; a row
+    per option would let the LP split a block between two options and pay half the insulation).
+    """
     rows = Rows()
-    for o, lev in enumerate(inp.level_of_option):
-        if lev < 0:
-            continue
-        ok = (idx.x[:, o, 0] >= 0) & (idx.ins[:, lev, 0] >= 0)
-        pairs = np.stack([idx.x[ok, o].ravel(), idx.ins[ok, lev].ravel()], axis=1)
-        rows.add_block(pairs, np.array([1.0, -1.0]), ub=0.0)
+    for lev in range(len(inp.levels)):
+        opts = [o for o, lv in enumerate(inp.level_of_option) if lv == lev]
+        ok = idx.ins[:, lev, 0] >= 0
+        xs = idx.x[ok][:, opts].transpose(0, 2, 1).reshape(-1, len(opts))  # (B*T, opts)
+        cols = np.concatenate([xs, idx.ins[ok, lev].reshape(-1, 1)], axis=1)
+        cols = cols[(cols[:, :-1] >= 0).any(axis=1)]
+        rows.add_block(cols, np.array([1.0] * len(opts) + [-1.0]), ub=0.0)
     return rows
 
 
