@@ -5,7 +5,8 @@
 1. The full embedded Zuidwest, default scenario (networks from heatplan.networks when it is
    importable, else the documented stand-in): inputs, Pyomo build, hand-over, LP start, HiGHS,
    gap, and the independent checker on the schedule.
-2. The same at a switching capacity of 500 dwellings/yr (the seed's pace): the diagnostics.
+2. The same at a switching capacity of 500 dwellings/yr (the seed's pace): the diagnostics;
+   and the override set ``labelD`` (70 C from label D), where the networks carry far more.
 3. Scaling: 100, 1,000 and 3,000 blocks (samples of the stock; 3,000 adds shifted copies).
 4. Hand-over routes: Pyomo expressions + standard-form compiler vs Pyomo MatrixConstraint.
 5. The same model written once in linopy: build, hand-over (``to_highspy``) and HiGHS.
@@ -249,6 +250,13 @@ def main() -> None:
     print("   ", fmt_run(results["pace500"]))
     for line in results["pace500"]["diagnostics"]:
         print("    |", line)
+    print("2b. full Zuidwest, override set labelD (70 C from label D: many more MT connections)")
+    from heatplan.scenario_files import load_scenario
+
+    label_d = load_scenario(":labelD")
+    label_d = label_d.model_copy(update={"solver": base.solver})
+    results["labelD"] = run_full(blocks, sources, label_d, real)
+    print("   ", fmt_run(results["labelD"]))
     if not args.skip_scaling:
         print("3. scaling")
         sizes = [100, 1000] if args.quick else [100, 1000, 3000]

@@ -43,11 +43,13 @@ def _forbidden(inp: ModelInputs) -> dict[int, set[int]]:
     return out
 
 
-def lp_guide(inp: ModelInputs, idx: Index, lp: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def lp_guide(
+    inp: ModelInputs, idx: Index, lp: np.ndarray, threshold: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """From an LP solution: option, priority and target year index per block.
 
     Option: largest end-of-horizon share; priority: LP years not yet switched; target: first
-    year the LP has the block at least half switched.
+    year the LP has at least ``threshold`` of the block switched.
     """
     val = np.append(lp, 0.0)
     share = np.where(idx.x[:, :, -1] >= 0, val[idx.x[:, :, -1]], -1.0)
@@ -55,15 +57,18 @@ def lp_guide(inp: ModelInputs, idx: Index, lp: np.ndarray) -> tuple[np.ndarray, 
     on = np.clip(val[idx.x].sum(axis=1), 0, 1)  # (B, T) switched share per year
     on = np.where(inp.need_switch[:, None], on, val[idx.ind])
     waiting = (1.0 - on).sum(axis=1)
-    half = on >= 0.5 - 1e-6
+    half = on >= threshold - 1e-6
     target = np.where(half.any(axis=1), half.argmax(axis=1), len(inp.years) - 1)
     return opt, waiting, target
 
 
-def greedy_schedule(inp: ModelInputs, idx: Index, lp: np.ndarray | None = None) -> Schedule:
+def greedy_schedule(
+    inp: ModelInputs, idx: Index, lp: np.ndarray | None = None, threshold: float = 0.5
+) -> Schedule:
     """A schedule that respects capacities, budgets and sources where it can (not guaranteed).
 
-    With ``lp`` (an LP-relaxation solution) options and order follow the LP: a relax-and-round start.
+    With ``lp`` (an LP-relaxation solution) options and order follow the LP: a relax-and-round
+    start; a block waits until the LP has ``threshold`` of it switched.
     """
     s = Schedule.empty(inp)
     opt = _choose_options(inp, idx)
@@ -71,7 +76,7 @@ def greedy_schedule(inp: ModelInputs, idx: Index, lp: np.ndarray | None = None) 
     prio = -gas
     target = np.zeros(inp.n_blocks, dtype=int)
     if lp is not None:
-        lp_opt, prio, target = lp_guide(inp, idx, lp)
+        lp_opt, prio, target = lp_guide(inp, idx, lp, threshold)
         opt = np.where(lp_opt >= 0, lp_opt, opt)
     todo = np.nonzero(inp.active & ((opt >= 0) | ~inp.need_switch))[0]
     pinned, forbidden = _pinned_years(inp), _forbidden(inp)

@@ -26,6 +26,9 @@ from heatplan.optimisation.schedule import Schedule, from_columns, to_columns
 
 log = logging.getLogger(__name__)
 
+#: Waiting thresholds tried when rounding the LP (see ``Session._rounded``).
+ROUNDING_THRESHOLDS = (0.02, 0.25, 0.5)
+
 
 @dataclass
 class SolveOutput:
@@ -120,14 +123,11 @@ class Session:
         start_cols: np.ndarray | None
         if start == "lp":
             lp_cols, lp_bound = self.relaxation(0.5 * time_limit_s)
-            sched = greedy_schedule(self.inputs, self.built.index, lp_cols)
-            start_cols = to_columns(self.inputs, self.built.index, sched)
-            if not self._feasible(start_cols):
-                start_cols = None
-            elif self._within(start_cols, lp_bound, mip_gap):
+            sched, start_cols = self._rounded(lp_cols)
+            if start_cols is not None and self._within(start_cols, lp_bound, mip_gap):
                 out = self._certified(sched, start_cols, lp_bound)
                 return self._finish(out, t0, time.perf_counter(), time.perf_counter())
-            else:
+            if start_cols is not None:
                 left = time_limit_s - (time.perf_counter() - t0)
                 fixed = self._restricted(sched, start_cols, lp_cols, 0.4 * left, mip_gap / 2)
                 if fixed is not None:
@@ -151,6 +151,22 @@ class Session:
             out.best_bound_eur = lp_bound
             out.gap = abs(out.objective_eur - lp_bound) / max(abs(out.objective_eur), 1e-9)
         return self._finish(out, t0, t1, t2)
+
+    def _rounded(self, lp_cols: np.ndarray | None) -> tuple[Schedule, np.ndarray | None]:
+        """The best feasible greedy rounding of the LP over a few waiting thresholds.
+
+        A block waits until the LP has ``threshold`` of it switched; where the LP spreads blocks
+        over several years (as the interior-point solution does), a low threshold keeps the
+        yearly capacity in use. Returns the schedule and its columns (None if none is feasible).
+        """
+        best: tuple[float, Schedule, np.ndarray | None] = (np.inf, Schedule.empty(self.inputs), None)
+        for threshold in ROUNDING_THRESHOLDS if lp_cols is not None else (0.5,):
+            sched = greedy_schedule(self.inputs, self.built.index, lp_cols, threshold)
+            cols = to_columns(self.inputs, self.built.index, sched)
+            value = self.objective(cols)
+            if self._feasible(cols) and value < best[0]:
+                best = (value, sched, cols)
+        return best[1], best[2]
 
     def _within(self, columns: np.ndarray, bound: float, mip_gap: float) -> bool:
         value = self.objective(columns)
