@@ -345,7 +345,7 @@ def plan_city(
     max_rounds: int = 4,
     reports: bool = False,
     progress: CityProgress | None = None,
-    round_time_limit_s: float = 60.0,
+    round_time_limit_s: float = 180.0,
 ) -> CityResult:
     """Coordinate the districts within the city-wide limits, then write every district's plan into ``out``.
 

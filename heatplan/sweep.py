@@ -95,6 +95,13 @@ def is_finished(out: Path, name: str) -> bool:
     return (out / "scenarios" / name / "summary.json").is_file()
 
 
+def finished_names(out: Path) -> list[str]:
+    """Names of the finished scenarios in a sweep folder (temporary folders of running ones excluded)."""
+    return sorted(
+        p.parent.name for p in Path(out).glob("scenarios/*/summary.json") if not p.parent.name.startswith(".")
+    )
+
+
 def _warn_if_changed(out: Path, v: Variation) -> None:
     """Warn when a finished folder was made with another resolved scenario (it is kept all the same)."""
     stored = out / "scenarios" / v.name / "scenario.toml"

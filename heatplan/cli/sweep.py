@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from heatplan.cli.options import scheduler_option, stock_option, user_errors, workers_option
 from heatplan.cli.plan import scenario_option
-from heatplan.sweep import SweepProgress, run_sweep
+from heatplan.sweep import SweepProgress, finished_names, run_sweep
 
 
 @contextmanager
@@ -47,6 +47,10 @@ def sweep_progress() -> Iterator[SweepProgress]:
                 console.print(f"{name}: {status} ({seconds:.1f} s)")
 
         yield rich_fn
+
+
+#: Exit status after Ctrl-C or SIGTERM (128 + SIGINT, as a shell reports it).
+INTERRUPTED = 130
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -90,11 +94,21 @@ def sweep_cmd(
     """
     if not logging.getLogger().isEnabledFor(logging.INFO):
         logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask's own INFO lines only with -v
-    signal.signal(
-        signal.SIGTERM, _terminate
-    )  # stop like Ctrl-C: the cluster is closed, finished scenarios stay
-    with sweep_progress() as prog:
-        res = run_sweep(scenario_spec, grid_path, out_dir, stock, scheduler, workers, prog)
+    # Ctrl-C and SIGTERM stop the same way: the cluster is closed, finished scenarios stay. SIGINT
+    # is set explicitly, as a shell that starts the command in the background ignores it.
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with sweep_progress() as prog:
+            res = run_sweep(scenario_spec, grid_path, out_dir, stock, scheduler, workers, prog)
+    except KeyboardInterrupt:
+        done = len(finished_names(out_dir))
+        click.echo(
+            f"interrupted: {done} scenario(s) finished in {out_dir}/; "
+            "run the same command again to run the rest",
+            err=True,
+        )
+        sys.exit(INTERRUPTED)
     click.echo(
         f"{len(res.variations)} scenario(s): {len(res.ran)} run now, {len(res.skipped)} finished before, "
         f"{len(res.failed)} failed ({res.seconds:.1f} s)"

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 #: Waiting thresholds tried when rounding the LP (see ``Session._rounded``).
 ROUNDING_THRESHOLDS = (0.02, 0.25, 0.5)
+#: Share of a solve's time limit the LP relaxation may use.
+LP_SHARE = 0.75
 
 
 @dataclass
@@ -65,6 +67,8 @@ class Session:
         self.timings_s = {"build": t1 - t0, "hand_over": t2 - t1}
         self.cuts: list[Cut] = []
         self.last: SolveOutput | None = None
+        #: best lower bound so far (EUR); cuts only add rows, so it stays valid
+        self.bound_eur = -np.inf
         log.info("model built: %d columns, rows %s", len(self.built.variables), self.built.n_rows)
 
     @property
@@ -111,7 +115,8 @@ class Session:
     ) -> SolveOutput:
         """Solve (or re-solve) within ``time_limit_s``.
 
-        ``start``: a schedule, "lp", "greedy", "previous" or None.
+        ``start``: a schedule, "lp", "greedy", "previous" or None. A start schedule that breaks a
+        row (a cut added since it was found) is replaced by "lp".
 
         "lp" solves the LP relaxation first and rounds it greedily; if that schedule is already
         within ``mip_gap`` of the LP bound, the branch and bound is skipped (the LP bound is a
@@ -120,9 +125,18 @@ class Session:
         t0 = time.perf_counter()
         h = self.highs
         lp_bound = -np.inf
-        start_cols: np.ndarray | None
+        start_cols = None if start == "lp" else self._start_columns(start)
+        if start_cols is not None and not self._feasible(start_cols):
+            log.info("the start schedule breaks a row (e.g. a new cut): starting from the LP instead")
+            start, start_cols = "lp", None
+        if start_cols is not None and self._within(start_cols, self.bound_eur, mip_gap):
+            # cuts only add rows, so an earlier bound still holds and certifies the start
+            out = self._certified(
+                from_columns(self.inputs, self.built.index, start_cols), start_cols, self.bound_eur
+            )
+            return self._finish(out, t0, time.perf_counter(), time.perf_counter())
         if start == "lp":
-            lp_cols, lp_bound = self.relaxation(0.5 * time_limit_s)
+            lp_cols, lp_bound = self.relaxation(LP_SHARE * time_limit_s)
             sched, start_cols = self._rounded(lp_cols)
             if start_cols is not None and self._within(start_cols, lp_bound, mip_gap):
                 out = self._certified(sched, start_cols, lp_bound)
@@ -136,8 +150,6 @@ class Session:
                         sched = from_columns(self.inputs, self.built.index, fixed)
                         out = self._certified(sched, fixed, lp_bound)
                         return self._finish(out, t0, time.perf_counter(), time.perf_counter())
-        else:
-            start_cols = self._start_columns(start)
         t1 = time.perf_counter()
         h.setOptionValue("presolve", "off")
         h.setOptionValue("time_limit", max(float(time_limit_s) - (t1 - t0), 1.0))
@@ -222,6 +234,8 @@ class Session:
         return out.columns
 
     def _finish(self, out: SolveOutput, t0: float, t1: float, t2: float) -> SolveOutput:
+        if np.isfinite(out.best_bound_eur):
+            self.bound_eur = max(self.bound_eur, float(out.best_bound_eur))
         out.timings_s = {**self.timings_s, "start": t1 - t0, "solver": t2 - t1}
         self.timings_s = {"build": 0.0, "hand_over": 0.0}  # paid once
         self.last = out

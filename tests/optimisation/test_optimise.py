@@ -109,6 +109,19 @@ def test_cuts_and_warm_resolve() -> None:
     assert len(res2.session.pyomo_model().cuts) == 1 + len(inp.years)
 
 
+def test_resolve_keeps_a_schedule_the_cuts_allow() -> None:
+    # A cut the schedule already satisfies cannot lower the bound: the schedule is kept and
+    # certified by the earlier bound, without a new solve.
+    blocks = make_blocks(4, seed=8)
+    sc = small_scenario(options={"allowed": ("mt", "hp")})
+    res = optimise(blocks, sc, _nets(blocks, eur_per_m=50.0), sources_table(), mip_gap=0.01)
+    year = int(res.blocks.set_index("block_id").loc["b0", "connection_year"])
+    res2 = resolve(res, [not_before("b0", year)], mip_gap=0.01)
+    assert res2.objective_eur == pytest.approx(res.objective_eur, rel=1e-12)
+    assert res2.best_bound_eur >= res.best_bound_eur
+    assert res2.timings_s["solver"] < 0.01 and res2.gap <= 0.01  # no branch and bound
+
+
 def test_aggregation_merges_chains_and_folds_service_pipes() -> None:
     blocks = make_blocks(4)
     net = tree_network(blocks, "mt")
