@@ -154,7 +154,7 @@ class Verification(_Frozen):
 
     max_rounds: int = Field(8, ge=1, le=100)
     max_total_s: float = Field(840.0, gt=0)
-    resolve_time_limit_s: float = Field(120.0, gt=0)
+    resolve_time_limit_s: float = Field(240.0, gt=0)
     allow_bypass: bool = True
     bypass_cost_eur_per_block: float = Field(1500.0, ge=0)
     low_load_hours_per_yr: float = Field(3600.0, ge=0, le=8760)

@@ -159,6 +159,7 @@ class Session:
         h.run()
         t2 = time.perf_counter()
         out = self._read(start_cols)
+        lp_bound = max(lp_bound, self.bound_eur)  # an earlier bound holds too (cuts only add rows)
         if np.isfinite(lp_bound) and out.best_bound_eur < lp_bound:
             out.best_bound_eur = lp_bound
             out.gap = abs(out.objective_eur - lp_bound) / max(abs(out.objective_eur), 1e-9)
