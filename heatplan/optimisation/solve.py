@@ -137,13 +137,17 @@ class Session:
             return self._finish(out, t0, time.perf_counter(), time.perf_counter())
         if start == "lp":
             lp_cols, lp_bound = self.relaxation(LP_SHARE * time_limit_s)
+            lp_bound = max(lp_bound, self.bound_eur)  # an earlier bound holds too (cuts only add rows)
             sched, start_cols = self._rounded(lp_cols)
             if start_cols is not None and self._within(start_cols, lp_bound, mip_gap):
                 out = self._certified(sched, start_cols, lp_bound)
                 return self._finish(out, t0, time.perf_counter(), time.perf_counter())
-            if start_cols is not None:
+            if lp_cols is not None or start_cols is not None:
+                # no feasible rounding (e.g. it breaks a cut the greedy does not know): the
+                # restricted MIP gets most of the time to find a schedule from the LP's options
                 left = time_limit_s - (time.perf_counter() - t0)
-                fixed = self._restricted(sched, start_cols, lp_cols, 0.4 * left, mip_gap / 2)
+                share = 0.4 if start_cols is not None else 0.8
+                fixed = self._restricted(sched, start_cols, lp_cols, share * left, mip_gap / 2)
                 if fixed is not None:
                     start_cols = fixed
                     if self._within(fixed, lp_bound, mip_gap):
@@ -159,7 +163,7 @@ class Session:
         h.run()
         t2 = time.perf_counter()
         out = self._read(start_cols)
-        lp_bound = max(lp_bound, self.bound_eur)  # an earlier bound holds too (cuts only add rows)
+        lp_bound = max(lp_bound, self.bound_eur)
         if np.isfinite(lp_bound) and out.best_bound_eur < lp_bound:
             out.best_bound_eur = lp_bound
             out.gap = abs(out.objective_eur - lp_bound) / max(abs(out.objective_eur), 1e-9)
@@ -170,16 +174,18 @@ class Session:
 
         A block waits until the LP has ``threshold`` of it switched; where the LP spreads blocks
         over several years (as the interior-point solution does), a low threshold keeps the
-        yearly capacity in use. Returns the schedule and its columns (None if none is feasible).
+        yearly capacity in use. Returns the schedule and its columns (columns None if no rounding
+        is feasible; the schedule is then the last rounding, for its options).
         """
-        best: tuple[float, Schedule, np.ndarray | None] = (np.inf, Schedule.empty(self.inputs), None)
+        best: tuple[float, Schedule | None, np.ndarray | None] = (np.inf, None, None)
         for threshold in ROUNDING_THRESHOLDS if lp_cols is not None else (0.5,):
             sched = greedy_schedule(self.inputs, self.built.index, lp_cols, threshold)
             cols = to_columns(self.inputs, self.built.index, sched)
             value = self.objective(cols)
             if self._feasible(cols) and value < best[0]:
                 best = (value, sched, cols)
-        return best[1], best[2]
+        # none feasible: still return a rounding, whose options guide the restricted MIP
+        return (best[1] or sched), best[2]
 
     def _within(self, columns: np.ndarray, bound: float, mip_gap: float) -> bool:
         value = self.objective(columns)
@@ -194,7 +200,7 @@ class Session:
     def _restricted(
         self,
         sched: Schedule,
-        start_cols: np.ndarray,
+        start_cols: np.ndarray | None,
         lp_cols: np.ndarray | None,
         time_limit_s: float,
         mip_gap: float,
@@ -227,7 +233,8 @@ class Session:
         h.setOptionValue("presolve", "on")
         h.setOptionValue("time_limit", max(float(time_limit_s), 1.0))
         h.setOptionValue("mip_rel_gap", float(mip_gap))
-        self._set_start(start_cols)
+        if start_cols is not None:
+            self._set_start(start_cols)
         h.run()
         out = self._read(start_cols)
         h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), old_ub)

@@ -122,6 +122,33 @@ def test_resolve_keeps_a_schedule_the_cuts_allow() -> None:
     assert res2.timings_s["solver"] < 0.01 and res2.gap <= 0.01  # no branch and bound
 
 
+def test_resolve_after_a_cut_the_rounding_cannot_see() -> None:
+    # A derated source (a cut, unknown to the greedy rounding) breaks the previous schedule: the
+    # re-solve starts from the LP and still returns a schedule within the cut.
+    from heatplan.optimisation.cuts import Cut, Term
+
+    blocks = make_blocks(6, seed=8)
+    sc = small_scenario(options={"allowed": ("mt", "hp")})
+    res = optimise(blocks, sc, _nets(blocks, eur_per_m=50.0), sources_table(), mip_gap=0.01)
+    inp = res.session.inputs
+    assert list(res.blocks["block_id"]) == list(inp.block_ids)
+    on_mt = res.blocks["option"].eq("mt").to_numpy()
+    kw = inp.source_kw[:, 0]
+    ub = 0.5 * float(kw[on_mt].sum())
+    cuts = [
+        Cut(
+            f"derated s1 ({y})",
+            tuple(Term("connect", b, int(y), float(k), "mt") for b, k in zip(inp.block_ids, kw, strict=True)),
+            ub=ub,
+        )
+        for y in inp.years
+    ]
+    res2 = resolve(res, cuts, mip_gap=0.01)
+    on2 = res2.blocks["option"].eq("mt").to_numpy()
+    assert float(kw[on2].sum()) <= ub + 1e-6
+    assert res2.objective_eur >= res.objective_eur * (1 - 1e-9) and res2.gap <= 0.01
+
+
 def test_aggregation_merges_chains_and_folds_service_pipes() -> None:
     blocks = make_blocks(4)
     net = tree_network(blocks, "mt")
