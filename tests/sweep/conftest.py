@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -33,3 +35,15 @@ def scenario_file(tmp_path: Path) -> Path:
     path = tmp_path / "scenario.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    """One in-process cluster with one worker (the plan runs in a worker thread)."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster,
+        Client(cluster) as cl,
+    ):
+        yield cl

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +12,6 @@ import pytest
 from heatplan.buildings.stock import today_mask
 from heatplan.city import CityLimits, first_division, plan_city, redivide, synthetic_city
 from heatplan.scenario_files import load_scenario
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster,
-        Client(cluster) as cl,
-    ):
-        yield cl
 
 
 def test_synthetic_city_is_deterministic_and_districts_are_distinct():

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pytest
 import xarray as xr
 
 from heatplan.sweep import run_sweep
@@ -27,18 +25,6 @@ FAILING = """
 "capacity.switch_dwellings_per_yr" = [2400.0]
 "pins" = [[], [{ block_id = "no-such-block", measure = "connection", year = 2030 }]]
 """
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[Any]:
-    """One in-process cluster with one worker (the plan runs in a worker thread)."""
-    from distributed import Client, LocalCluster
-
-    with (
-        LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster,
-        Client(cluster) as cl,
-    ):
-        yield cl
 
 
 def summary(out: Path, name: str) -> dict[str, Any]:
