@@ -14,6 +14,7 @@ Years before the first modelled year read as "not done" (0); years after the las
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -149,3 +150,69 @@ def edge_capacity(
         )
         out.append(Cut(name or f"capacity {edge_id} ({year})", terms, ub=float(capacity_kw)))
     return out
+
+
+class CutBook:
+    """The cut rows over connection decisions, booked as the greedy start places blocks.
+
+    Only rows whose every column is a connection decision ``X[b,o,t]`` are kept (the others are
+    left to the feasibility check of the finished schedule). Placing block b on option o in year
+    index t sets ``X[b,o,t'] = 1`` for every ``t' >= t``; the placement keeps a row if the row
+    stays within its bounds or the placement moves it towards them.
+    """
+
+    def __init__(self, inp: ModelInputs, idx: Index, cuts: Iterable[Cut]) -> None:
+        """Keep the connection-only rows of ``cuts``, grouped by (block, option)."""
+        rows = cut_rows(inp, idx, cuts)
+        cols = np.asarray(rows.cols, dtype=int)
+        vals = np.asarray(rows.vals, dtype=float)
+        row_of = np.repeat(np.arange(len(rows)), np.diff(np.asarray(rows.ptr, dtype=int)))
+        where = np.full((len(idx.lb), 3), -1)
+        b, o, t = np.nonzero(idx.x >= 0)
+        where[idx.x[b, o, t]] = np.c_[b, o, t]
+        other = np.zeros(len(rows), dtype=bool)
+        other[row_of[where[cols, 0] < 0]] = True
+        keep = ~other[row_of]
+        eb, eo, et = where[cols[keep]].T
+        er, ev = row_of[keep], vals[keep]
+        key = eb * len(OPTIONS) + eo
+        order = np.argsort(key, kind="stable")
+        bounds = [*np.searchsorted(key[order], np.unique(key), side="left").tolist(), len(order)]
+        self.by_option: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        for a, z in itertools.pairwise(bounds):
+            sel = order[a:z]
+            self.by_option[(int(eb[sel[0]]), int(eo[sel[0]]))] = (er[sel], et[sel], ev[sel])
+        self.lb = np.asarray(rows.lb, dtype=float)
+        self.ub = np.asarray(rows.ub, dtype=float)
+        self.tol = 1e-6 * (1.0 + np.minimum(np.abs(np.where(np.isfinite(self.ub), self.ub, 0.0)), 1e12))
+        self.activity = np.zeros(len(rows))
+
+    def fresh(self) -> CutBook:
+        """A copy with nothing booked (the row data is shared)."""
+        new = object.__new__(CutBook)
+        new.__dict__.update(self.__dict__)
+        new.activity = np.zeros_like(self.activity)
+        return new
+
+    def _delta(self, b: int, o: int, t: int) -> tuple[np.ndarray, np.ndarray]:
+        entry = self.by_option.get((b, o))
+        if entry is None:
+            return np.zeros(0, dtype=int), np.zeros(0)
+        r, tt, v = entry
+        on = tt >= t
+        rows, inv = np.unique(r[on], return_inverse=True)
+        return rows, np.bincount(inv, v[on], minlength=len(rows))
+
+    def check(self, b: int, o: int, t: int) -> tuple[bool, bool]:
+        """(upper bounds kept, lower bounds kept) if block b takes option o from year index t."""
+        rows, amount = self._delta(b, o, t)
+        new = self.activity[rows] + amount
+        tol = self.tol[rows]
+        up = bool(np.all((new <= self.ub[rows] + tol) | (amount <= 0)))
+        low = bool(np.all((new >= self.lb[rows] - tol) | (amount >= 0)))
+        return up, low
+
+    def add(self, b: int, o: int, t: int) -> None:
+        """Book block b on option o from year index t on."""
+        rows, amount = self._delta(b, o, t)
+        self.activity[rows] += amount

@@ -3,13 +3,17 @@
 Each block takes its cheapest allowed option (connection + source + insulation); blocks are then
 placed year by year, most gas per dwelling first, while the yearly capacities, budgets and
 source capacities allow; insulation and induction go in the switch year. Pinned years are
-placed first. Segments are built when their first downstream block connects.
+placed first. Segments are built when their first downstream block connects. Cuts added by the
+verification loop (a derated source, a branch load before a far block, a delay) are kept too
+where they are rows over connection decisions (``CutBook``): a block waits while a cut wants
+other blocks first or a later year, and takes a heat pump where a cut leaves its network no room.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from heatplan.optimisation.cuts import CutBook
 from heatplan.optimisation.inputs import OPTIONS, ModelInputs
 from heatplan.optimisation.model import Index
 from heatplan.optimisation.objective import renovation_factor
@@ -63,12 +67,16 @@ def lp_guide(
 
 
 def greedy_schedule(
-    inp: ModelInputs, idx: Index, lp: np.ndarray | None = None, threshold: float = 0.5
+    inp: ModelInputs,
+    idx: Index,
+    lp: np.ndarray | None = None,
+    threshold: float = 0.5,
+    book: CutBook | None = None,
 ) -> Schedule:
-    """A schedule that respects capacities, budgets and sources where it can (not guaranteed).
+    """A schedule that respects capacities, budgets, sources and cuts where it can (not guaranteed).
 
     With ``lp`` (an LP-relaxation solution) options and order follow the LP: a relax-and-round
-    start; a block waits until the LP has ``threshold`` of it switched.
+    start; a block waits until the LP has ``threshold`` of it switched. ``book``: the cuts so far.
     """
     s = Schedule.empty(inp)
     opt = _choose_options(inp, idx)
@@ -81,7 +89,7 @@ def greedy_schedule(
     todo = np.nonzero(inp.active & ((opt >= 0) | ~inp.need_switch))[0]
     pinned, forbidden = _pinned_years(inp), _forbidden(inp)
     order = sorted(todo.tolist(), key=lambda b: (b not in pinned, prio[b]))
-    loads = _Loads(inp)
+    loads = _Loads(inp, book.fresh() if book is not None else None)
     for t, year in enumerate(inp.years):
         used = {"switch": 0.0, "ins": 0.0, "ind": 0.0, "budget": 0.0}
         owner_used: dict[str, float] = {}
@@ -90,11 +98,14 @@ def greedy_schedule(
             ok = pinned.get(b, year) == year and year not in forbidden.get(b, set())
             ok &= t >= target[b] or b in pinned
             o = int(opt[b]) if inp.need_switch[b] else -1
-            if ok and o >= 0 and not loads.fits(b, o, t, int(year)):
-                hp = OPTIONS.index("hp")
-                o = hp if idx.x[b, hp, 0] >= 0 else o  # network full: fall back to a heat pump
-                opt[b] = o
-                ok = loads.fits(b, o, t, int(year))
+            if ok and o >= 0:
+                state = loads.state(b, o, t, int(year))
+                if state == "full":
+                    hp = OPTIONS.index("hp")
+                    o = hp if idx.x[b, hp, 0] >= 0 else o  # network full: fall back to a heat pump
+                    opt[b] = o
+                    state = loads.state(b, o, t, int(year))
+                ok = state == "fits"
             n = inp.dwellings[b]
             lev = inp.level_of_option[o] if o >= 0 else -1
             ins = lev >= 0 and idx.ins[b, lev, 0] >= 0
@@ -145,8 +156,8 @@ def _best_years(inp: ModelInputs, idx: Index, s: Schedule) -> None:
 class _Loads:
     """Source and (binding) segment loads per year, for the greedy's capacity checks."""
 
-    def __init__(self, inp: ModelInputs) -> None:
-        self.inp = inp
+    def __init__(self, inp: ModelInputs, book: CutBook | None = None) -> None:
+        self.inp, self.book = inp, book
         self.src_used = {sid: inp.new_build_source_load_kw(str(sid)) for sid in inp.sources["source_id"]}
         self.src_cap = dict(zip(inp.sources["source_id"], inp.sources["capacity_kw"], strict=True))
         self.avail = dict(zip(inp.sources["source_id"], inp.sources["available_year"], strict=True))
@@ -185,9 +196,24 @@ class _Loads:
                 return False
         return True
 
+    def state(self, b: int, o: int, t: int, year: int) -> str:
+        """Placement state: "fits", "later" (a cut wants a later year or other blocks first) or "full"."""
+        if not self.fits(b, o, t, year):
+            return "full"
+        if self.book is None:
+            return "fits"
+        up, low = self.book.check(b, o, t)
+        if up and low:
+            return "fits"
+        if not up and not self.book.check(b, o, len(self.inp.years) - 1)[0]:
+            return "full"  # not even in the last year: the cut caps this option for good
+        return "later"
+
     def add(self, b: int, o: int, t: int) -> None:
         """Book block b's load on option o from year index t on."""
         inp = self.inp
+        if self.book is not None:
+            self.book.add(b, o, t)
         src = inp.block_source[b, o]
         if src:
             self.src_used[src][t:] += inp.source_kw[b, o]

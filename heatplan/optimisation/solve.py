@@ -18,7 +18,7 @@ import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from heatplan.optimisation.assemble import Built, HighsModel, build_model, hand_over
-from heatplan.optimisation.cuts import Cut, cut_rows
+from heatplan.optimisation.cuts import Cut, CutBook, cut_rows
 from heatplan.optimisation.greedy import greedy_schedule
 from heatplan.optimisation.inputs import ModelInputs
 from heatplan.optimisation.model import INF
@@ -66,6 +66,7 @@ class Session:
         t2 = time.perf_counter()
         self.timings_s = {"build": t1 - t0, "hand_over": t2 - t1}
         self.cuts: list[Cut] = []
+        self._book: CutBook | None = None
         self.last: SolveOutput | None = None
         #: best lower bound so far (EUR); cuts only add rows, so it stays valid
         self.bound_eur = -np.inf
@@ -87,8 +88,14 @@ class Session:
         self.highs.setSolution(sol)
 
     def greedy_start(self) -> Schedule:
-        """The greedy schedule for this model's inputs."""
-        return greedy_schedule(self.inputs, self.built.index)
+        """The greedy schedule for this model's inputs and cuts."""
+        return greedy_schedule(self.inputs, self.built.index, book=self.cut_book())
+
+    def cut_book(self) -> CutBook | None:
+        """The cuts so far as the greedy books them (None without cuts)."""
+        if self.cuts and self._book is None:
+            self._book = CutBook(self.inputs, self.built.index, self.cuts)
+        return self._book
 
     def relaxation(self, time_limit_s: float) -> tuple[np.ndarray | None, float]:
         """Solve the LP relaxation on the live instance: model columns and the bound (EUR)."""
@@ -179,7 +186,7 @@ class Session:
         """
         best: tuple[float, Schedule | None, np.ndarray | None] = (np.inf, None, None)
         for threshold in ROUNDING_THRESHOLDS if lp_cols is not None else (0.5,):
-            sched = greedy_schedule(self.inputs, self.built.index, lp_cols, threshold)
+            sched = greedy_schedule(self.inputs, self.built.index, lp_cols, threshold, self.cut_book())
             cols = to_columns(self.inputs, self.built.index, sched)
             value = self.objective(cols)
             if self._feasible(cols) and value < best[0]:
@@ -342,6 +349,7 @@ class Session:
             if status != highspy.HighsStatus.kOk:
                 raise RuntimeError(f"HiGHS refused cut row {rows.names[i]!r} ({status})")
         self.cuts += cuts
+        self._book = None
         return len(rows)
 
     def _ensure_columns(self, cols: list[int]) -> None:

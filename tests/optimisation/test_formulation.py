@@ -48,3 +48,58 @@ def test_greedy_start_leaves_room_for_later_new_builds() -> None:
     sched = greedy_schedule(inp, idx, guide)
     assert s._feasible(to_columns(inp, idx, sched))
     assert sched.option[0] != lt or sched.switch_year[0] >= 2028
+
+
+def _cut_instance() -> tuple:
+    from heatplan.optimisation.greedy import greedy_schedule
+
+    inp = instance(n=6, seed=8, eur_per_m=50.0, options={"allowed": ("mt", "hp")})
+    s = Session(inp)
+    plain = greedy_schedule(inp, s.built.index)
+    assert (plain.option == OPTIONS.index("mt")).sum() >= 4  # MT is the cheap option here
+    return inp, s, plain
+
+
+def test_greedy_keeps_a_derated_source() -> None:
+    # After an overload the loop derates a source (one cut row per year). The greedy rounding
+    # must keep it, or a re-solve has no feasible start and no certificate.
+    from heatplan.optimisation.cuts import Cut, Term
+    from heatplan.optimisation.greedy import greedy_schedule
+    from heatplan.optimisation.schedule import to_columns
+
+    inp, s, plain = _cut_instance()
+    mt = OPTIONS.index("mt")
+    kw = inp.source_kw[:, mt]
+    ub = 0.5 * float(kw[plain.option == mt].sum())
+    pairs = list(zip(inp.block_ids, kw, strict=True))
+    row = lambda y: tuple(Term("connect", b, y, float(k), "mt") for b, k in pairs)  # noqa: E731
+    s.add_cuts([Cut(f"derated s1 ({y})", row(int(y)), ub=ub) for y in inp.years])
+    idx = s.built.index
+    assert not s._feasible(to_columns(inp, idx, plain))
+    sched = greedy_schedule(inp, idx, book=s.cut_book())
+    assert s._feasible(to_columns(inp, idx, sched))
+    assert float(kw[sched.option == mt].sum()) <= ub + 1e-6
+    assert (sched.option == OPTIONS.index("hp")).sum() >= 1  # no room on MT: a heat pump instead
+
+
+def test_greedy_waits_for_a_delay_and_a_branch_load() -> None:
+    # A delay makes a block wait (it keeps its network); a branch-load cut makes the far block
+    # wait until the other blocks of its branch are connected.
+    from heatplan.optimisation.cuts import min_branch_load, not_before
+    from heatplan.optimisation.greedy import greedy_schedule
+    from heatplan.optimisation.schedule import to_columns
+
+    inp, s, plain = _cut_instance()
+    mt = OPTIONS.index("mt")
+    on_mt = np.nonzero(plain.option == mt)[0]
+    late, far = int(on_mt[0]), int(on_mt[-1])
+    others = [str(inp.block_ids[b]) for b in on_mt if b not in (late, far)]
+    need_kw = float(inp.peak_kw[[b for b in on_mt if b not in (late, far)], mt].sum())
+    s.add_cuts([not_before(str(inp.block_ids[late]), 2028)])
+    s.add_cuts(min_branch_load(inp, "mt", others, str(inp.block_ids[far]), need_kw))
+    idx = s.built.index
+    sched = greedy_schedule(inp, idx, book=s.cut_book())
+    assert s._feasible(to_columns(inp, idx, sched))
+    assert sched.option[late] == mt and sched.switch_year[late] >= 2028
+    assert sched.option[far] == mt
+    assert sched.switch_year[far] >= max(sched.switch_year[[b for b in on_mt if b not in (late, far)]])
