@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 import pyomo.environ as pyo
+import scipy.sparse as sp
 from pyomo.core.expr.numeric_expr import LinearExpression
 
 from heatplan.optimisation.assemble import Built, HighsModel, build_model, hand_over
@@ -30,6 +31,34 @@ log = logging.getLogger(__name__)
 ROUNDING_THRESHOLDS = (0.02, 0.25, 0.5)
 #: Share of a solve's time limit the LP relaxation may use.
 LP_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class _LpCopy:
+    """Cost, bounds and matrix of a HiGHS instance's LP (for checking schedules against it)."""
+
+    cost: np.ndarray
+    offset: float
+    matrix: sp.csc_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+
+    @classmethod
+    def of(cls, h: highspy.Highs) -> _LpCopy:
+        """Copy the LP out of ``h``."""
+        lp = h.getLp()
+        a = lp.a_matrix_
+        mat = sp.csc_matrix(
+            (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)),
+            shape=(lp.num_row_, lp.num_col_),
+        )
+        arr = np.asarray
+        return cls(
+            arr(lp.col_cost_), float(lp.offset_), mat, arr(lp.row_lower_), arr(lp.row_upper_),
+            arr(lp.col_lower_), arr(lp.col_upper_),
+        )  # fmt: skip
 
 
 @dataclass
@@ -67,6 +96,7 @@ class Session:
         self.timings_s = {"build": t1 - t0, "hand_over": t2 - t1}
         self.cuts: list[Cut] = []
         self._book: CutBook | None = None
+        self._lp_copy: _LpCopy | None = None
         self.last: SolveOutput | None = None
         #: best lower bound so far (EUR); cuts only add rows, so it stays valid
         self.bound_eur = -np.inf
@@ -234,8 +264,7 @@ class Session:
         cols = np.concatenate(off)
         cols = hm.col_of_var[cols[cols >= 0]]
         cols = cols[cols >= 0].astype(np.int32)
-        lp = h.getLp()
-        old_ub = np.asarray(lp.col_upper_)[cols]
+        old_ub = self._lp().col_upper[cols]  # copied before the bounds change (objective() reads it)
         h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
         h.setOptionValue("presolve", "on")
         h.setOptionValue("time_limit", max(float(time_limit_s), 1.0))
@@ -256,36 +285,30 @@ class Session:
         self.last = out
         return out
 
-    def objective(self, columns: np.ndarray) -> float:
-        """Objective value (EUR) of a column vector."""
-        lp = self.highs.getLp()
+    def _lp(self) -> _LpCopy:
+        """The live instance's LP as arrays, copied out of HiGHS once per set of cuts."""
+        if self._lp_copy is None:
+            self._lp_copy = _LpCopy.of(self.highs)
+        return self._lp_copy
+
+    def _highs_values(self, columns: np.ndarray) -> np.ndarray:
         hm = self.highs_model
         vals = np.zeros(hm.n_cols)
         ok = hm.col_of_var >= 0
         vals[hm.col_of_var[ok]] = columns[ok]
-        return float(np.dot(np.asarray(lp.col_cost_), vals) + lp.offset_)
+        return vals
+
+    def objective(self, columns: np.ndarray) -> float:
+        """Objective value (EUR) of a column vector."""
+        lp = self._lp()
+        return float(np.dot(lp.cost, self._highs_values(columns)) + lp.offset)
 
     def _feasible(self, columns: np.ndarray, tol: float = 1e-6) -> bool:
         """True if a column vector satisfies every row and bound of the live instance."""
-        lp = self.highs.getLp()
-        hm = self.highs_model
-        vals = np.zeros(hm.n_cols)
-        ok = hm.col_of_var >= 0
-        vals[hm.col_of_var[ok]] = columns[ok]
-        a = lp.a_matrix_
-        import scipy.sparse as sp
-
-        mat = sp.csc_matrix(
-            (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)),
-            shape=(lp.num_row_, lp.num_col_),
-        )
-        act = mat @ vals
-        rows_ok = np.all(act >= np.asarray(lp.row_lower_) - tol) and np.all(
-            act <= np.asarray(lp.row_upper_) + tol
-        )
-        cols_ok = np.all(vals >= np.asarray(lp.col_lower_) - tol) and np.all(
-            vals <= np.asarray(lp.col_upper_) + tol
-        )
+        lp, vals = self._lp(), self._highs_values(columns)
+        act = lp.matrix @ vals
+        rows_ok = np.all(act >= lp.row_lower - tol) and np.all(act <= lp.row_upper + tol)
+        cols_ok = np.all(vals >= lp.col_lower - tol) and np.all(vals <= lp.col_upper + tol)
         return bool(rows_ok and cols_ok)
 
     def _start_columns(self, start: Schedule | str | None) -> np.ndarray | None:
@@ -349,7 +372,7 @@ class Session:
             if status != highspy.HighsStatus.kOk:
                 raise RuntimeError(f"HiGHS refused cut row {rows.names[i]!r} ({status})")
         self.cuts += cuts
-        self._book = None
+        self._book = self._lp_copy = None
         return len(rows)
 
     def _ensure_columns(self, cols: list[int]) -> None:
