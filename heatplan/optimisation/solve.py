@@ -97,6 +97,7 @@ class Session:
         self.cuts: list[Cut] = []
         self._book: CutBook | None = None
         self._lp_copy: _LpCopy | None = None
+        self._lp_cols: np.ndarray | None = None  # the last LP relaxation that finished
         self.last: SolveOutput | None = None
         #: best lower bound so far (EUR); cuts only add rows, so it stays valid
         self.bound_eur = -np.inf
@@ -157,7 +158,8 @@ class Session:
 
         "lp" solves the LP relaxation first and rounds it greedily; if that schedule is already
         within ``mip_gap`` of the LP bound, the branch and bound is skipped (the LP bound is a
-        valid bound). HiGHS's MIP presolve is switched off: on this model it spends minutes.
+        valid bound); in a re-solve the last LP is rounded first (``_lp_start``). HiGHS's MIP
+        presolve is switched off: on this model it spends minutes.
         """
         t0 = time.perf_counter()
         h = self.highs
@@ -173,24 +175,9 @@ class Session:
             )
             return self._finish(out, t0, time.perf_counter(), time.perf_counter())
         if start == "lp":
-            lp_cols, lp_bound = self.relaxation(LP_SHARE * time_limit_s)
-            lp_bound = max(lp_bound, self.bound_eur)  # an earlier bound holds too (cuts only add rows)
-            sched, start_cols = self._rounded(lp_cols)
-            if start_cols is not None and self._within(start_cols, lp_bound, mip_gap):
-                out = self._certified(sched, start_cols, lp_bound)
-                return self._finish(out, t0, time.perf_counter(), time.perf_counter())
-            if lp_cols is not None or start_cols is not None:
-                # no feasible rounding (e.g. it breaks a cut the greedy does not know): the
-                # restricted MIP gets most of the time to find a schedule from the LP's options
-                left = time_limit_s - (time.perf_counter() - t0)
-                share = 0.4 if start_cols is not None else 0.8
-                fixed = self._restricted(sched, start_cols, lp_cols, share * left, mip_gap / 2)
-                if fixed is not None:
-                    start_cols = fixed
-                    if self._within(fixed, lp_bound, mip_gap):
-                        sched = from_columns(self.inputs, self.built.index, fixed)
-                        out = self._certified(sched, fixed, lp_bound)
-                        return self._finish(out, t0, time.perf_counter(), time.perf_counter())
+            done, start_cols, lp_bound = self._lp_start(time_limit_s, mip_gap, t0)
+            if done is not None:
+                return self._finish(done, t0, time.perf_counter(), time.perf_counter())
         t1 = time.perf_counter()
         h.setOptionValue("presolve", "off")
         h.setOptionValue("time_limit", max(float(time_limit_s) - (t1 - t0), 1.0))
@@ -205,6 +192,43 @@ class Session:
             out.best_bound_eur = lp_bound
             out.gap = abs(out.objective_eur - lp_bound) / max(abs(out.objective_eur), 1e-9)
         return self._finish(out, t0, t1, t2)
+
+    def _lp_start(
+        self, time_limit_s: float, mip_gap: float, t0: float
+    ) -> tuple[SolveOutput | None, np.ndarray | None, float]:
+        """LP relaxation, rounding, restricted MIP: a certified output, or (None, best start, bound).
+
+        In a re-solve the last LP, rounded with the new cuts in the greedy's book, is tried first:
+        cuts only add rows, so the earlier bound still holds and may certify it without a new LP.
+        If the new LP does not finish in time, the last one still guides options and order.
+        """
+        if self._lp_cols is not None and np.isfinite(self.bound_eur):
+            sched, cols = self._rounded(self._lp_cols)
+            if cols is not None and self._within(cols, self.bound_eur, mip_gap):
+                log.info("re-solve: the last LP's rounding is within the gap of the earlier bound")
+                return self._certified(sched, cols, self.bound_eur), cols, self.bound_eur
+        lp_cols, lp_bound = self.relaxation(LP_SHARE * time_limit_s)
+        if lp_cols is not None:
+            self._lp_cols = lp_cols
+        elif self._lp_cols is not None:
+            log.info("the LP relaxation did not finish in time: the last LP guides the rounding")
+            lp_cols = self._lp_cols
+        lp_bound = max(lp_bound, self.bound_eur)  # an earlier bound holds too (cuts only add rows)
+        sched, start_cols = self._rounded(lp_cols)
+        if start_cols is not None and self._within(start_cols, lp_bound, mip_gap):
+            return self._certified(sched, start_cols, lp_bound), start_cols, lp_bound
+        if lp_cols is not None or start_cols is not None:
+            # no rounding within the gap (or none feasible, e.g. it breaks a cut the greedy does
+            # not book): the restricted MIP looks for a schedule among the LP's options
+            left = time_limit_s - (time.perf_counter() - t0)
+            share = 0.4 if start_cols is not None else 0.8
+            fixed = self._restricted(sched, start_cols, lp_cols, share * left, mip_gap / 2)
+            if fixed is not None:
+                start_cols = fixed
+                if self._within(fixed, lp_bound, mip_gap):
+                    sched = from_columns(self.inputs, self.built.index, fixed)
+                    return self._certified(sched, fixed, lp_bound), fixed, lp_bound
+        return None, start_cols, lp_bound
 
     def _rounded(self, lp_cols: np.ndarray | None) -> tuple[Schedule, np.ndarray | None]:
         """The best feasible greedy rounding of the LP over a few waiting thresholds.

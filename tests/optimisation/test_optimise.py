@@ -122,6 +122,45 @@ def test_resolve_keeps_a_schedule_the_cuts_allow() -> None:
     assert res2.timings_s["solver"] < 0.01 and res2.gap <= 0.01  # no branch and bound
 
 
+def _first_solve_and_early_block() -> tuple:
+    blocks = make_blocks(6, seed=8)
+    sc = small_scenario(options={"allowed": ("mt", "hp")})
+    res = optimise(blocks, sc, _nets(blocks, eur_per_m=50.0), sources_table(), mip_gap=0.01)
+    years = res.blocks.set_index("block_id")["connection_year"].dropna()
+    return res, str(years.idxmin()), int(years.min())
+
+
+def test_resolve_rounds_the_last_lp_before_solving_a_new_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A delay breaks the schedule; the last LP, rounded with the delay in the greedy's book, is
+    # within the gap of the earlier bound: no new LP, no branch and bound.
+    res, block, year = _first_solve_and_early_block()
+    calls: list[float] = []
+    real = Session.relaxation
+    monkeypatch.setattr(Session, "relaxation", lambda self, t: calls.append(t) or real(self, t))
+    res2 = resolve(res, [not_before(block, year + 1)], mip_gap=0.01)
+    assert calls == []
+    assert res2.blocks.set_index("block_id").loc[block, "connection_year"] >= year + 1
+    assert res2.gap <= 0.01 and res2.best_bound_eur >= res.best_bound_eur
+    assert res2.objective_eur >= res2.best_bound_eur - 1e-6
+
+
+def test_resolve_when_the_new_lp_does_not_finish(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Two plans on two cores can keep the re-solve's LP from finishing in its time: the last LP
+    # still guides the rounding, and the schedule keeps the cut.
+    from heatplan.optimisation.cuts import Cut, Term
+
+    res, _, _ = _first_solve_and_early_block()
+    inp = res.session.inputs
+    monkeypatch.setattr(Session, "relaxation", lambda self, t: (None, -np.inf))
+    kw = inp.source_kw[:, 0]
+    ub = 0.5 * float(kw[res.blocks["option"].eq("mt").to_numpy()].sum())
+    pairs = list(zip(inp.block_ids, kw, strict=True))
+    row = lambda y: tuple(Term("connect", b, y, float(k), "mt") for b, k in pairs)  # noqa: E731
+    res2 = resolve(res, [Cut(f"derated s1 ({y})", row(int(y)), ub=ub) for y in inp.years], mip_gap=0.01)
+    assert float(kw[res2.blocks["option"].eq("mt").to_numpy()].sum()) <= ub + 1e-6
+    assert res2.deadline_met and res2.objective_eur >= res.best_bound_eur
+
+
 def test_resolve_after_a_cut_the_rounding_cannot_see() -> None:
     # A derated source (a cut, unknown to the greedy rounding) breaks the previous schedule: the
     # re-solve starts from the LP and still returns a schedule within the cut.
