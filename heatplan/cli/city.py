@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 
 import click
 
-from heatplan.cli.options import scheduler_option, user_errors, workers_option
+from heatplan.cli.options import quiet_dask, scheduler_option, user_errors, workers_option
 from heatplan.cli.plan import scenario_option
 
 
@@ -84,8 +83,7 @@ def city_plan_cmd(
     from heatplan.scenario_files import load_scenario
     from heatplan.sweep import dask_client
 
-    if not logging.getLogger().isEnabledFor(logging.INFO):
-        logging.getLogger("distributed").setLevel(logging.WARNING)
+    quiet_dask()
     base = load_scenario(scenario_spec)
     limits = CityLimits(switch_per_yr, budget_eur_per_yr, shared_source_mw)
     dists = synthetic_city(districts, scale, seed)

@@ -48,6 +48,19 @@ workers_option = click.option(
 )
 
 
+def quiet_dask() -> None:
+    """Dask's own INFO lines only with -v.
+
+    Importing ``distributed`` sets its logger to INFO (from Dask's configuration), so it is
+    imported first and quietened after.
+    """
+    if logging.getLogger().isEnabledFor(logging.INFO):
+        return
+    import distributed  # noqa: F401
+
+    logging.getLogger("distributed").setLevel(logging.WARNING)
+
+
 def configure_logging(verbose: int) -> None:
     """Plain log lines on stderr (the library itself never configures logging)."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG

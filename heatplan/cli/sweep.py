@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from heatplan.cli.options import scheduler_option, stock_option, user_errors, workers_option
+from heatplan.cli.options import quiet_dask, scheduler_option, stock_option, user_errors, workers_option
 from heatplan.cli.plan import scenario_option
 from heatplan.sweep import SweepProgress, finished_names, run_sweep
 
@@ -92,8 +91,7 @@ def sweep_cmd(
     DIR/comparison.csv and DIR/failed/<name>.txt for a scenario that failed. The exit status is
     the number of failed scenarios (0 = all finished).
     """
-    if not logging.getLogger().isEnabledFor(logging.INFO):
-        logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask's own INFO lines only with -v
+    quiet_dask()
     # Ctrl-C and SIGTERM stop the same way: the cluster is closed, finished scenarios stay. SIGINT
     # is set explicitly, as a shell that starts the command in the background ignores it.
     signal.signal(signal.SIGTERM, _terminate)

@@ -46,4 +46,5 @@ def test_interrupted_sweep_keeps_finished_scenarios_and_resumes(
     assert f"{3 - len(finished)} run now, {len(finished)} finished before" in again.stdout
     assert all((out / "scenarios" / n / "summary.json").stat().st_mtime_ns == t for n, t in stamps.items())
     assert len(finished_names(out)) == 3
+    assert "INFO distributed" not in again.stderr  # Dask's own log lines only with -v
     assert not list((out / "scenarios").glob(".*"))  # the restart removed the temporary leftovers
