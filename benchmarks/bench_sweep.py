@@ -157,13 +157,17 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="reduced version (minutes)")
     ap.add_argument("--skip-city", action="store_true")
     ap.add_argument("--skip-sweep", action="store_true")
-    ap.add_argument("--keep", type=Path, help="write the sweep and city outputs here (default: a temporary folder)")
+    ap.add_argument(
+        "--keep", type=Path, help="write the sweep and city outputs here (default: a temporary folder)"
+    )
     args = ap.parse_args()
     name = "bench_sweep_quick.json" if args.quick else "bench_sweep.json"
     path = HERE / "results" / name
     # a part run (--skip-city / --skip-sweep) keeps the other part's earlier figures
     res: dict = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    res.update({"machine": {"cpus": psutil.cpu_count(), "python": platform.python_version()}, "quick": args.quick})
+    res.update(
+        {"machine": {"cpus": psutil.cpu_count(), "python": platform.python_version()}, "quick": args.quick}
+    )
     with tempfile.TemporaryDirectory() as t:
         tmp = args.keep or Path(t)
         tmp.mkdir(parents=True, exist_ok=True)
