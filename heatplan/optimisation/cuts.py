@@ -161,16 +161,21 @@ class CutBook:
     stays within its bounds or the placement moves it towards them.
     """
 
-    def __init__(self, inp: ModelInputs, idx: Index, cuts: Iterable[Cut]) -> None:
-        """Keep the connection-only rows of ``cuts``, grouped by (block, option)."""
-        rows = cut_rows(inp, idx, cuts)
-        cols = np.asarray(rows.cols, dtype=int)
-        vals = np.asarray(rows.vals, dtype=float)
-        row_of = np.repeat(np.arange(len(rows)), np.diff(np.asarray(rows.ptr, dtype=int)))
+    def __init__(self, idx: Index, parts: Iterable[Rows]) -> None:
+        """Keep the connection-only rows of ``parts`` (rows made by ``cut_rows``), by (block, option)."""
+        parts = [Rows(), *parts]  # the empty block keeps the concatenations defined
+
+        def cat(name: str, dtype: type) -> np.ndarray:
+            return np.concatenate([np.asarray(getattr(p, name), dtype=dtype) for p in parts])
+
+        cols, vals = cat("cols", int), cat("vals", float)
+        counts = np.concatenate([np.diff(np.asarray(p.ptr, dtype=int)) for p in parts])
+        n_rows = len(counts)
+        row_of = np.repeat(np.arange(n_rows), counts)
         where = np.full((len(idx.lb), 3), -1)
         b, o, t = np.nonzero(idx.x >= 0)
         where[idx.x[b, o, t]] = np.c_[b, o, t]
-        other = np.zeros(len(rows), dtype=bool)
+        other = np.zeros(n_rows, dtype=bool)
         other[row_of[where[cols, 0] < 0]] = True
         keep = ~other[row_of]
         eb, eo, et = where[cols[keep]].T
@@ -182,10 +187,9 @@ class CutBook:
         for a, z in itertools.pairwise(bounds):
             sel = order[a:z]
             self.by_option[(int(eb[sel[0]]), int(eo[sel[0]]))] = (er[sel], et[sel], ev[sel])
-        self.lb = np.asarray(rows.lb, dtype=float)
-        self.ub = np.asarray(rows.ub, dtype=float)
+        self.lb, self.ub = cat("lb", float), cat("ub", float)
         self.tol = 1e-6 * (1.0 + np.minimum(np.abs(np.where(np.isfinite(self.ub), self.ub, 0.0)), 1e12))
-        self.activity = np.zeros(len(rows))
+        self.activity = np.zeros(n_rows)
 
     def fresh(self) -> CutBook:
         """A copy with nothing booked (the row data is shared)."""

@@ -22,7 +22,7 @@ from heatplan.optimisation.assemble import Built, HighsModel, build_model, hand_
 from heatplan.optimisation.cuts import Cut, CutBook, cut_rows
 from heatplan.optimisation.greedy import greedy_schedule
 from heatplan.optimisation.inputs import ModelInputs
-from heatplan.optimisation.model import INF
+from heatplan.optimisation.model import INF, Rows
 from heatplan.optimisation.schedule import Schedule, from_columns, to_columns
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,7 @@ class Session:
         t2 = time.perf_counter()
         self.timings_s = {"build": t1 - t0, "hand_over": t2 - t1}
         self.cuts: list[Cut] = []
+        self._cut_rows: list[Rows] = []  # the rows of every cut, as added to HiGHS
         self._book: CutBook | None = None
         self._lp_copy: _LpCopy | None = None
         self._lp_cols: np.ndarray | None = None  # the last LP relaxation that finished
@@ -124,8 +125,8 @@ class Session:
 
     def cut_book(self) -> CutBook | None:
         """The cuts so far as the greedy books them (None without cuts)."""
-        if self.cuts and self._book is None:
-            self._book = CutBook(self.inputs, self.built.index, self.cuts)
+        if self._cut_rows and self._book is None:
+            self._book = CutBook(self.built.index, self._cut_rows)
         return self._book
 
     def relaxation(self, time_limit_s: float) -> tuple[np.ndarray | None, float]:
@@ -396,6 +397,7 @@ class Session:
             if status != highspy.HighsStatus.kOk:
                 raise RuntimeError(f"HiGHS refused cut row {rows.names[i]!r} ({status})")
         self.cuts += cuts
+        self._cut_rows.append(rows)
         self._book = self._lp_copy = None
         return len(rows)
 
