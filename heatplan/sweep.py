@@ -174,6 +174,8 @@ def run_sweep(
     t0 = time.perf_counter()
     prog = progress or _noop
     variations = variations_for(scenario_spec, grid_path)
+    if stock_path is not None:
+        _stock(str(stock_path))  # a wrong stock fails every scenario: say so once, before any output
     out = Path(out)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: exists and is not a folder")

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 import xarray as xr
 
+from heatplan.errors import InputError
 from heatplan.sweep import run_sweep
 
 GRID = """
@@ -81,3 +83,14 @@ def test_failing_scenario_is_recorded_and_the_others_finish(
     assert not list((out / "scenarios").glob(".*"))
     with xr.open_dataset(out / "sweep.nc", engine="h5netcdf") as ds:
         assert list(ds["scenario"].values) == [good]
+
+
+def test_a_wrong_stock_is_one_error_before_any_output(tmp_path: Path, scenario_file: Path) -> None:
+    grid = tmp_path / "grid.toml"
+    grid.write_text(GRID, encoding="utf-8")
+    stock = tmp_path / "stock.csv"
+    stock.write_text("block_id,foo\nx,1\n", encoding="utf-8")
+    out = tmp_path / "sweep"
+    with pytest.raises(InputError, match=r"stock\.csv"):
+        run_sweep(str(scenario_file), grid, out, stock)
+    assert not out.exists()
