@@ -251,7 +251,7 @@ def main() -> None:
     for line in results["pace500"]["diagnostics"]:
         print("    |", line)
     print("2b. full Zuidwest, override set labelD (70 C from label D: many more MT connections)")
-    from heatplan.scenario_files import load_scenario
+    from heatplan.scenario import load_scenario
 
     label_d = load_scenario(":labelD")
     label_d = label_d.model_copy(update={"solver": base.solver})

@@ -121,7 +121,7 @@ def sweep_bench(tmp: Path, quick: bool) -> dict:
 
 def city_bench(tmp: Path, quick: bool) -> dict:
     districts, scale = (3, 0.05) if quick else (8, 0.95)
-    from heatplan.city import switch_need, synthetic_city
+    from heatplan.batch.city import switch_need, synthetic_city
     from heatplan.scenario import Scenario
 
     city = synthetic_city(districts, scale)

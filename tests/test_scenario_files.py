@@ -5,8 +5,7 @@ from click.testing import CliRunner
 
 from heatplan.cli.main import cli
 from heatplan.errors import ScenarioError
-from heatplan.scenario import Scenario
-from heatplan.scenario_files import load_scenario, scenario_to_toml, split_spec
+from heatplan.scenario import Scenario, load_scenario, scenario_to_toml, split_spec
 
 
 def test_builtin_file_equals_model_defaults():

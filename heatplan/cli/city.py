@@ -79,9 +79,9 @@ def city_plan_cmd(
     the check of the joined plan) and DIR/city_by_year.csv. Exit status 1 if the joined plan
     breaks a city-wide limit.
     """
-    from heatplan.city import CityLimits, plan_city, synthetic_city
-    from heatplan.scenario_files import load_scenario
-    from heatplan.sweep import dask_client
+    from heatplan.batch.city import CityLimits, plan_city, synthetic_city
+    from heatplan.batch.sweep import dask_client
+    from heatplan.scenario import load_scenario
 
     quiet_dask()
     base = load_scenario(scenario_spec)

@@ -10,7 +10,7 @@ from heatplan.buildings.defaults import DATA
 from heatplan.cli.options import user_errors
 from heatplan.errors import InputError
 from heatplan.io import atomic_file
-from heatplan.scenario_files import template_text
+from heatplan.scenario import template_text
 
 
 @click.command("init")

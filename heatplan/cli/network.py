@@ -95,7 +95,7 @@ def simulate_cmd(
     from heatplan.networks.results import summary, write_outputs
     from heatplan.networks.simulate import simulate
     from heatplan.networks.sizing import size_layout
-    from heatplan.scenario_files import load_scenario
+    from heatplan.scenario import load_scenario
 
     t0 = time.perf_counter()
     scenario = load_scenario(scenario_spec)

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from heatplan.buildings.stock import load_stock
 from heatplan.cli.options import stock_option, user_errors
 from heatplan.io import atomic_dir
-from heatplan.scenario_files import load_scenario
+from heatplan.scenario import load_scenario
 
 ProgressFn = Callable[[str, int, int], None]
 

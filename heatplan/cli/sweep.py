@@ -12,9 +12,9 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from heatplan.batch.sweep import SweepProgress, finished_names, run_sweep
 from heatplan.cli.options import quiet_dask, scheduler_option, stock_option, user_errors, workers_option
 from heatplan.cli.plan import scenario_option
-from heatplan.sweep import SweepProgress, finished_names, run_sweep
 
 
 @contextmanager

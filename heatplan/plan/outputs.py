@@ -14,7 +14,7 @@ import pandas as pd
 from heatplan import __version__
 from heatplan.buildings.stock import today_mask
 from heatplan.plan.pipeline import Plan
-from heatplan.scenario_files import scenario_to_toml
+from heatplan.scenario import scenario_to_toml
 
 SCHEDULE_COLUMNS = (
     "block_id",

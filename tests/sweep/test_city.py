@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from heatplan.batch.city import CityLimits, first_division, plan_city, redivide, synthetic_city
 from heatplan.buildings.stock import today_mask
-from heatplan.city import CityLimits, first_division, plan_city, redivide, synthetic_city
-from heatplan.scenario_files import load_scenario
+from heatplan.scenario import load_scenario
 
 
 def test_synthetic_city_is_deterministic_and_districts_are_distinct():

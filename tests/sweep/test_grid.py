@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from heatplan.batch.grid import Grid, expand, parse_grid, points
+from heatplan.batch.sweep import variations_for
 from heatplan.errors import InputError, ScenarioError
-from heatplan.scenario_files import _read_toml
-from heatplan.sweep import variations_for
-from heatplan.sweep_grid import Grid, expand, parse_grid, points
+from heatplan.scenario.files import _read_toml
 
 BASE, SRC = _read_toml(None)
 

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from heatplan.sweep import finished_names
+from heatplan.batch.sweep import finished_names
 
 GRID = """
 [grid]

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 import xarray as xr
 
+from heatplan.batch.sweep import run_sweep
 from heatplan.errors import InputError
-from heatplan.sweep import run_sweep
 
 GRID = """
 [grid]

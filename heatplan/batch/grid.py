@@ -33,7 +33,7 @@ from pydantic import BaseModel
 
 from heatplan.errors import InputError, ScenarioError
 from heatplan.scenario import Scenario
-from heatplan.scenario_files import _merge, resolve, split_spec
+from heatplan.scenario.files import _merge, resolve, split_spec
 
 GRID_KEYS = ("override_sets", "sample", "seed", "parameters")
 MAX_SCENARIOS = 10_000

@@ -1,6 +1,6 @@
 """Scenario sweeps on Dask: every variation of a grid is one full plan, run as one task.
 
-``run_sweep`` expands a grid (``heatplan.sweep_grid``) against a scenario file, skips the
+``run_sweep`` expands a grid (``heatplan.batch.grid``) against a scenario file, skips the
 scenarios already finished in the output folder (a finished scenario is exactly one with
 ``DIR/scenarios/<name>/summary.json``, written last through ``heatplan.io.atomic_dir``), submits
 the others to a Dask cluster (a ``distributed.LocalCluster`` or an existing scheduler), records
@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from heatplan.batch.grid import Variation, expand, read_grid
 from heatplan.errors import InputError
 from heatplan.io import atomic_dir, atomic_file
 from heatplan.scenario import Scenario
-from heatplan.scenario_files import _read_toml, scenario_to_toml, split_spec
-from heatplan.sweep_grid import Variation, expand, read_grid
+from heatplan.scenario.files import _read_toml, scenario_to_toml, split_spec
 
 log = logging.getLogger(__name__)
 

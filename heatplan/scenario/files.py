@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from heatplan.buildings.defaults import DATA
 from heatplan.errors import ScenarioError
-from heatplan.scenario import Scenario
+from heatplan.scenario.model import Scenario
 
 BUILTIN_NAME = "default_scenario.toml"
 

@@ -1,0 +1,53 @@
+"""The Scenario (frozen pydantic model) and scenario files (TOML base + named override sets)."""
+
+from heatplan.scenario.files import (
+    BUILTIN_NAME,
+    load_scenario,
+    override_set_names,
+    resolve,
+    scenario_to_toml,
+    split_spec,
+    template_text,
+)
+from heatplan.scenario.model import (
+    Budget,
+    Capacity,
+    LabelPolicy,
+    Measure,
+    Networks,
+    Option,
+    Options,
+    Pin,
+    Prices,
+    Programme,
+    RegimeSpec,
+    Scenario,
+    Solver,
+    Verification,
+    Years,
+)
+
+__all__ = [
+    "BUILTIN_NAME",
+    "Budget",
+    "Capacity",
+    "LabelPolicy",
+    "Measure",
+    "Networks",
+    "Option",
+    "Options",
+    "Pin",
+    "Prices",
+    "Programme",
+    "RegimeSpec",
+    "Scenario",
+    "Solver",
+    "Verification",
+    "Years",
+    "load_scenario",
+    "override_set_names",
+    "resolve",
+    "scenario_to_toml",
+    "split_spec",
+    "template_text",
+]
