@@ -28,7 +28,7 @@ from heatplan.buildings.schema import validate_blocks
 from heatplan.buildings.sources import read_sources
 from heatplan.buildings.stock import today_mask
 from heatplan.buildings.synthetic import ZUIDWEST, DistrictSpec, embedded_pc6, generate_district
-from heatplan.io import atomic_dir, atomic_file
+from heatplan.io import atomic_file
 from heatplan.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -191,12 +191,9 @@ def _figures(stock: pd.DataFrame, result: Any, shared_id: str) -> dict[str, Any]
     )
     inp = result.session.inputs
     sw = ds["switched"].to_numpy()
-    opt = np.array([{"mt": 0, "lt": 1, "hp": 2}.get(o, -1) for o in ds["option"].to_numpy()])
-    on = opt >= 0
-    kw = np.zeros(len(opt))
-    rows = np.nonzero(on)[0]
-    hit = inp.block_source[rows, opt[rows]] == shared_id
-    kw[rows[hit]] = inp.source_kw[rows[hit], opt[rows[hit]]]
+    chosen = [str(o) for o in ds["option"].to_numpy()]
+    on_shared = inp.at_chosen(inp.block_source, chosen, "") == shared_id
+    kw = np.where(on_shared, inp.at_chosen(inp.source_kw, chosen, 0.0), 0.0)
     load_mw = ((sw * kw[:, None]).sum(0) + inp.new_build_source_load_kw(shared_id)) / 1000.0
     return {
         "years": years,
@@ -214,8 +211,9 @@ def district_task(
     d: District, base: Scenario, alloc: dict[str, float | None], out_dir: str | None, reports: bool
 ) -> dict[str, Any]:
     """Optimise a district on its shares (``out_dir`` None), or make and write its verified plan."""
+    from heatplan.batch.folder import write_plan_folder
     from heatplan.optimisation import NetworkInput, optimise
-    from heatplan.plan.pipeline import lay_out, run_plan
+    from heatplan.plan.pipeline import lay_out
 
     t0 = time.perf_counter()
     scenario = district_scenario(base, alloc).model_copy(update={"name": d.name})
@@ -225,17 +223,16 @@ def district_task(
         networks = {r: NetworkInput.from_layout(nets.layouts[r], nets.sizings[r]) for r in nets.layouts}
         fig = _figures(d.stock, optimise(d.stock, scenario, networks, sources), d.shared_id)
     else:
-        from heatplan.plan.outputs import write_plan
-
-        with atomic_dir(Path(out_dir)) as tmp:
-            plan = run_plan(d.stock, scenario, sources=sources)
-            plan.stock_source = f"synthetic city district {d.name}"
-            summ = write_plan(plan, tmp)
-            if reports:
-                from heatplan.report import write_reports
-
-                write_reports(tmp)
-        fig = _figures(d.stock, plan.result, d.shared_id)
+        folder = write_plan_folder(
+            d.stock,
+            scenario,
+            Path(out_dir),
+            sources=sources,
+            stock_source=f"synthetic city district {d.name}",
+            reports=reports,
+        )
+        summ = folder.summary
+        fig = _figures(d.stock, folder.plan.result, d.shared_id)
         fig["deadline_met"] = bool(summ["deadline_met"])
         fig["gas_free_year"] = summ["gas_free_year_reached"]
         fig["failing_years"] = summ["failing_years"]
@@ -358,13 +355,7 @@ def plan_city(
     res = CityResult(limits, needs)
     alloc = first_division(needs, limits)
     futures_of = {d.name: client.scatter(d, broadcast=False) for d in districts}
-    quick = base.model_copy(
-        update={
-            "solver": base.solver.model_copy(
-                update={"time_limit_s": min(base.solver.time_limit_s, round_time_limit_s)}
-            )
-        }
-    )
+    quick = base.with_solver(time_limit_s=min(base.solver.time_limit_s, round_time_limit_s))
     for rnd in range(1, max_rounds + 1):
         figs = _run_all(client, futures_of, quick, alloc, None, reports)
         missed = sorted(n for n, f in figs.items() if not f["deadline_met"])

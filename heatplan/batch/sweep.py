@@ -29,7 +29,7 @@ import xarray as xr
 
 from heatplan.batch.grid import Variation, expand, read_grid
 from heatplan.errors import InputError
-from heatplan.io import atomic_dir, atomic_file
+from heatplan.io import atomic_file
 from heatplan.scenario import Scenario
 from heatplan.scenario.files import _read_toml, scenario_to_toml, split_spec
 
@@ -71,19 +71,11 @@ def plan_task(scenario: Scenario, stock_path: str | None, out_dir: str) -> dict[
     Returns ``{"name", "ok", "seconds", "error"}``; an error is caught and returned, so a failing
     scenario does not stop the others.
     """
-    from heatplan.plan import run_plan
-    from heatplan.plan.outputs import write_plan
-    from heatplan.report import write_reports
+    from heatplan.batch.folder import write_plan_folder
 
     t0 = time.perf_counter()
     try:
-        stock = _stock(stock_path)
-        with atomic_dir(Path(out_dir)) as tmp:
-            plan = run_plan(stock, scenario)
-            if stock_path:
-                plan.stock_source = stock_path
-            write_plan(plan, tmp)
-            write_reports(tmp)
+        write_plan_folder(_stock(stock_path), scenario, Path(out_dir), stock_source=stock_path or None)
         return {"name": scenario.name, "ok": True, "seconds": time.perf_counter() - t0, "error": ""}
     except Exception as exc:  # a failing scenario is recorded, the sweep goes on
         msg = f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc()}"
@@ -271,7 +263,7 @@ def _plan_part(plan_dir: Path, v: Variation) -> xr.Dataset:
 
 def combine(out: Path, variations: list[Variation]) -> list[str]:
     """Write sweep.nc (dimension ``scenario``) and comparison.csv from the finished scenarios."""
-    from heatplan.cli.compare import compare_table
+    from heatplan.report.compare import compare_table
 
     done = [v for v in variations if is_finished(out, v.name)]
     for stale in ("sweep.nc", "comparison.csv"):

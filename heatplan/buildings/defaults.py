@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import tomllib
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import pandas as pd
 
-DATA = resources.files("heatplan") / "data"
+from heatplan.scenario.figures import DATA
 
 
 @cache

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from heatplan.cli.options import quiet_dask, scheduler_option, user_errors, workers_option
-from heatplan.cli.plan import scenario_option
+from heatplan.cli.options import quiet_dask, scenario_option, scheduler_option, user_errors, workers_option
 
 
 @click.group("city")

@@ -1,18 +1,28 @@
-"""Shared click options and the translation of heatplan errors into plain messages."""
+"""Shared click options, progress displays, and the translation of heatplan errors into plain messages."""
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from heatplan.errors import HeatplanError
 
+if TYPE_CHECKING:
+    from heatplan.batch.sweep import SweepProgress
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Progress of one plan: ``(stage, done, total)``.
+ProgressFn = Callable[[str, int, int], None]
 
 
 def user_errors(fn: F) -> F:
@@ -26,6 +36,16 @@ def user_errors(fn: F) -> F:
             raise click.ClickException(str(exc)) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+scenario_option = click.option(
+    "--scenario",
+    "scenario_spec",
+    default=None,
+    metavar="FILE[:NAMES]",
+    help="Scenario file, optionally with override sets (FILE:pace500,labelD). Default: the built-in "
+    "scenario; ':NAME' picks a built-in override set.",
+)
 
 
 stock_option = click.option(
@@ -65,3 +85,61 @@ def configure_logging(verbose: int) -> None:
     """Plain log lines on stderr (the library itself never configures logging)."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _bar(console: Console, transient: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=transient,
+    )
+
+
+@contextmanager
+def progress_display() -> Iterator[ProgressFn]:
+    """One plan's progress: a rich bar on a terminal; plain log lines on stderr otherwise."""
+    if not sys.stderr.isatty():
+        last: dict[str, str] = {}
+
+        def plain(stage: str, done: int, total: int) -> None:
+            if last.get("stage") != stage and (done in (0, total) or total <= 1):
+                click.echo(f"heatplan: {stage}", err=True)
+                last["stage"] = stage
+
+        yield plain
+        return
+    with _bar(Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("starting", total=1)
+
+        def rich_fn(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=max(total, 1))
+
+        yield rich_fn
+
+
+@contextmanager
+def sweep_progress() -> Iterator[SweepProgress]:
+    """A sweep's progress: a rich bar on a terminal; one plain line per finished scenario otherwise."""
+    if not sys.stderr.isatty():
+
+        def plain(done: int, total: int, name: str, status: str, seconds: float) -> None:
+            if name:
+                click.echo(f"heatplan sweep: [{done}/{total}] {name}: {status} ({seconds:.1f} s)", err=True)
+            else:
+                click.echo(f"heatplan sweep: running {total} scenario(s)", err=True)
+
+        yield plain
+        return
+    console = Console(stderr=True)
+    with _bar(console, transient=False) as bar:
+        task = bar.add_task("scenarios", total=1)
+
+        def rich_fn(done: int, total: int, name: str, status: str, seconds: float) -> None:
+            bar.update(task, completed=done, total=max(total, 1), description=f"scenarios (last: {name})")
+            if name:
+                console.print(f"{name}: {status} ({seconds:.1f} s)")
+
+        yield rich_fn

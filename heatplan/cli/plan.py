@@ -3,62 +3,16 @@
 from __future__ import annotations
 
 import logging
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from heatplan.buildings.stock import load_stock
-from heatplan.cli.options import stock_option, user_errors
-from heatplan.io import atomic_dir
+from heatplan.cli.options import progress_display, scenario_option, stock_option, user_errors
 from heatplan.scenario import load_scenario
 
-ProgressFn = Callable[[str, int, int], None]
-
 log = logging.getLogger("heatplan.cli.plan")
-
-scenario_option = click.option(
-    "--scenario",
-    "scenario_spec",
-    default=None,
-    metavar="FILE[:NAMES]",
-    help="Scenario file, optionally with override sets (FILE:pace500,labelD). Default: the built-in "
-    "scenario; ':NAME' picks a built-in override set.",
-)
-
-
-@contextmanager
-def progress_display() -> Iterator[ProgressFn]:
-    """A rich progress bar on a terminal; plain log lines on stderr otherwise."""
-    if not sys.stderr.isatty():
-        last: dict[str, str] = {}
-
-        def plain(stage: str, done: int, total: int) -> None:
-            if last.get("stage") != stage and (done in (0, total) or total <= 1):
-                click.echo(f"heatplan: {stage}", err=True)
-                last["stage"] = stage
-
-        yield plain
-        return
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("starting", total=1)
-
-        def rich_fn(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=stage, completed=done, total=max(total, 1))
-
-        yield rich_fn
 
 
 @click.command("plan")
@@ -90,23 +44,15 @@ def plan_cmd(
     Optimises insulation, induction cooking and connection per block and year, and verifies every
     planned year with a pandapipes simulation of the heat networks.
     """
-    from heatplan.plan import run_plan
-    from heatplan.plan.outputs import write_plan
-    from heatplan.report import write_reports
+    from heatplan.batch.folder import write_plan_folder
 
-    scenario = load_scenario(scenario_spec)
-    if time_limit is not None or mip_gap is not None:
-        upd = {k: v for k, v in (("time_limit_s", time_limit), ("mip_gap", mip_gap)) if v is not None}
-        scenario = scenario.model_copy(update={"solver": scenario.solver.model_copy(update=upd)})
+    scenario = load_scenario(scenario_spec).with_solver(time_limit_s=time_limit, mip_gap=mip_gap)
     blocks = load_stock(stock)
-    with atomic_dir(out_dir) as tmp:
-        with progress_display() as prog:
-            plan = run_plan(blocks, scenario, progress=prog)
-        if stock is not None:
-            plan.stock_source = str(stock)
-        summ = write_plan(plan, tmp)
-        write_reports(tmp)
-    _echo_summary(summ, out_dir)
+    with progress_display() as prog:
+        folder = write_plan_folder(
+            blocks, scenario, out_dir, stock_source=None if stock is None else str(stock), progress=prog
+        )
+    _echo_summary(folder.summary, out_dir)
 
 
 def _echo_summary(s: dict[str, Any], out_dir: Path) -> None:

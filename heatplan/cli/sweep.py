@@ -4,49 +4,20 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from heatplan.batch.sweep import SweepProgress, finished_names, run_sweep
-from heatplan.cli.options import quiet_dask, scheduler_option, stock_option, user_errors, workers_option
-from heatplan.cli.plan import scenario_option
-
-
-@contextmanager
-def sweep_progress() -> Iterator[SweepProgress]:
-    """A rich bar on a terminal; one plain line per finished scenario otherwise."""
-    if not sys.stderr.isatty():
-
-        def plain(done: int, total: int, name: str, status: str, seconds: float) -> None:
-            if name:
-                click.echo(f"heatplan sweep: [{done}/{total}] {name}: {status} ({seconds:.1f} s)", err=True)
-            else:
-                click.echo(f"heatplan sweep: running {total} scenario(s)", err=True)
-
-        yield plain
-        return
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
-        task = bar.add_task("scenarios", total=1)
-
-        def rich_fn(done: int, total: int, name: str, status: str, seconds: float) -> None:
-            bar.update(task, completed=done, total=max(total, 1), description=f"scenarios (last: {name})")
-            if name:
-                console.print(f"{name}: {status} ({seconds:.1f} s)")
-
-        yield rich_fn
-
+from heatplan.batch.sweep import finished_names, run_sweep
+from heatplan.cli.options import (
+    quiet_dask,
+    scenario_option,
+    scheduler_option,
+    stock_option,
+    sweep_progress,
+    user_errors,
+    workers_option,
+)
 
 #: Exit status after Ctrl-C or SIGTERM (128 + SIGINT, as a shell reports it).
 INTERRUPTED = 130

@@ -83,11 +83,7 @@ def optimise(
     raise :class:`~heatplan.errors.InfeasibleError` naming them.
     """
     t0 = time.perf_counter()
-    if time_limit_s is not None or mip_gap is not None:
-        solver = scenario.solver.model_copy(
-            update={k: v for k, v in (("time_limit_s", time_limit_s), ("mip_gap", mip_gap)) if v is not None}
-        )
-        scenario = scenario.model_copy(update={"solver": solver})
+    scenario = scenario.with_solver(time_limit_s=time_limit_s, mip_gap=mip_gap)
     inp = build_inputs(blocks, scenario, networks, sources)
     checks = diagnose.limit_checks(inp)
     if any(c.binds for c in checks) or diagnose.no_option_blocks(inp):

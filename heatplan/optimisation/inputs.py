@@ -6,7 +6,7 @@ built from arrays and the checker and brute force use exactly the same cost mode
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -94,6 +94,18 @@ class ModelInputs:
             if self.block_source[b, o] == source_id:
                 load[self.years >= self.new_build_year[b]] += self.source_kw[b, o]
         return load
+
+    def at_chosen(self, values: np.ndarray, chosen: Sequence[str], fill: object) -> np.ndarray:
+        """Each block's entry of a (block, option) array at the option it chose, named ("mt", "lt", "hp").
+
+        ``fill`` where a block chose none ("" or a name that is not an option). For callers outside
+        the optimisation, which label options by name, not by their position on the option axis.
+        """
+        col = np.array([OPTIONS.index(o) if o in OPTIONS else -1 for o in chosen], dtype=int)
+        out = np.full(len(col), fill, dtype=values.dtype)
+        rows = np.nonzero(col >= 0)[0]
+        out[rows] = values[rows, col[rows]]
+        return out
 
     def year_pos(self, year: int) -> int:
         """Index of ``year`` on the year axis, clipped to the modelled range."""

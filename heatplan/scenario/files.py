@@ -22,8 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from heatplan.buildings.defaults import DATA
 from heatplan.errors import ScenarioError
+from heatplan.scenario.figures import DATA
 from heatplan.scenario.model import Scenario
 
 BUILTIN_NAME = "default_scenario.toml"

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from heatplan.buildings.defaults import defaults
+from heatplan.scenario.figures import figures
 
 Option = Literal["mt", "lt", "hp"]
 Measure = Literal["insulation", "induction", "connection"]
@@ -69,21 +69,17 @@ class Prices(_Frozen):
     discount_rate: float = Field(0.0225, ge=0, le=0.5)
     gas_eur_per_m3: dict[int, float] = Field(default_factory=lambda: {2026: 1.30, 2040: 1.45})
     co2_eur_per_t: dict[int, float] = Field(default_factory=lambda: {2026: 0.0, 2027: 45.0, 2040: 150.0})
-    co2_kg_per_m3: float = Field(default_factory=lambda: float(defaults()["gas"]["co2_kg_per_m3"]))
-    cost_point: float = Field(
-        default_factory=lambda: float(defaults()["insulation"]["cost_point"]), ge=0, le=1
-    )
+    co2_kg_per_m3: float = Field(default_factory=lambda: figures().gas.co2_kg_per_m3)
+    cost_point: float = Field(default_factory=lambda: figures().insulation.cost_point, ge=0, le=1)
 
 
 class LabelPolicy(_Frozen):
     """Supply temperature (deg C) that must arrive at a block for each envelope label."""
 
     required_supply_c: dict[str, float] = Field(
-        default_factory=lambda: dict(defaults()["label_policy"]["required_supply_c"])
+        default_factory=lambda: dict(figures().label_policy.required_supply_c)
     )
-    design_drop_k: float = Field(
-        default_factory=lambda: float(defaults()["label_policy"]["design_drop_k"]), ge=0
-    )
+    design_drop_k: float = Field(default_factory=lambda: figures().label_policy.design_drop_k, ge=0)
 
     @model_validator(mode="after")
     def _labels(self) -> LabelPolicy:
@@ -188,3 +184,14 @@ class Scenario(_Frozen):
     def year_list(self) -> list[int]:
         """Planning years from start to the horizon end, inclusive."""
         return list(range(self.years.start, self.years.horizon_end + 1))
+
+    def with_solver(self, **settings: float | int | str | None) -> Scenario:
+        """A copy with some solver settings changed, e.g. ``with_solver(time_limit_s=60, mip_gap=None)``.
+
+        A setting given as None keeps the scenario's own value; with nothing to change the
+        scenario itself is returned.
+        """
+        update = {k: v for k, v in settings.items() if v is not None}
+        if not update:
+            return self
+        return self.model_copy(update={"solver": self.solver.model_copy(update=update)})

@@ -1,0 +1,179 @@
+"""Every modelling figure in one place: its unit (in the name), its default and its source.
+
+The values and their sources live in ``heatplan/data/defaults.toml`` (one group per table, each
+with a ``source``; some figures carry their own ``<name>_source``). This module types them: a
+frozen pydantic model per group, so a figure is read as ``figures().peak.simultaneity_hot_water``
+(checked by mypy) rather than by string keys. A missing, misspelt or extra key in the file is an
+error when the figures are first read. Figures a user may change per scenario are Scenario fields
+whose defaults come from here (e.g. ``Prices.co2_kg_per_m3``, ``LabelPolicy``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict
+
+#: The package's data folder (defaults, key-figure tables, the embedded stock, templates).
+DATA = resources.files("heatplan") / "data"
+
+
+class _Group(BaseModel):
+    """One group of figures with the source they come from."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: str
+
+
+class DemandFigures(_Group):
+    """Heat demand (PBL Vesta MAIS key figures)."""
+
+    practice_factor: float
+    practice_factor_source: str
+
+
+class PeakFigures(_Group):
+    """Peak loads and simultaneity (Vesta MAIS 20250120_Vermogens.csv)."""
+
+    space_kw_per_gj_per_yr: float
+    hot_water_kw_per_dwelling_low_rise: float
+    hot_water_kw_per_dwelling_high_rise: float
+    simultaneity_space_mt: float
+    simultaneity_space_lt: float
+    simultaneity_hot_water: float
+    simultaneity_full_at_dwellings: float
+
+
+class GasFigures(_Group):
+    """Gas boilers and gas (efficiency, heating value, CO2)."""
+
+    boiler_efficiency: float
+    lower_heating_value_gj_per_m3: float
+    co2_kg_per_m3: float
+
+
+class InsulationFigures(_Group):
+    """Insulation cost point and low-temperature emitters."""
+
+    cost_point: float
+    lt_emitters_min_eur_per_dwelling_high_rise: float
+    lt_emitters_max_eur_per_dwelling_high_rise: float
+    lt_emitters_min_eur_per_dwelling_low_rise: float
+    lt_emitters_max_eur_per_dwelling_low_rise: float
+
+
+class InductionFigures(_Group):
+    """Gas-free cooking: cost, electricity connection upgrade, use and peak."""
+
+    cost_eur_per_dwelling: float
+    grid_upgrade_min_eur_per_dwelling: float
+    grid_upgrade_max_eur_per_dwelling: float
+    grid_upgrade_share: float
+    electricity_kwh_per_yr: float
+    peak_kw_per_dwelling: float
+    peak_kw_source: str
+
+
+class ConnectionFigures(_Group):
+    """Connecting a block to a heat network."""
+
+    delivery_set_eur_per_dwelling: float
+    in_building_flat_eur_per_dwelling: float
+    in_building_flat_block_heating_eur_per_dwelling: float
+    in_building_ground_level_eur_per_dwelling: float
+    substation_min_eur_per_kw: float
+    substation_max_eur_per_kw: float
+    transfer_station_min_eur_per_kw: float
+    transfer_station_max_eur_per_kw: float
+    project_management_eur_per_dwelling: float
+    project_management_source: str
+    lt_booster_min_eur_per_dwelling: float
+    lt_booster_max_eur_per_dwelling: float
+    lt_booster_source: str
+
+
+class HeatPumpFigures(_Group):
+    """Individual air-water heat pumps."""
+
+    fixed_min_eur_per_dwelling: float
+    fixed_max_eur_per_dwelling: float
+    variable_min_eur_per_kw: float
+    variable_max_eur_per_kw: float
+    seasonal_cop: float
+    seasonal_cop_source: str
+    electric_peak_kw_per_dwelling: float
+
+
+class GasGridFigures(_Group):
+    """Removing gas connections and mains."""
+
+    remove_connection_high_rise_min_eur: float
+    remove_connection_high_rise_max_eur: float
+    remove_connection_low_rise_min_eur: float
+    remove_connection_low_rise_max_eur: float
+    remove_main_min_eur_per_m: float
+    remove_main_max_eur_per_m: float
+
+
+class DistributionPipeFigures(_Group):
+    """Distribution pipe cost per metre of route (Vesta trench-cost formula)."""
+
+    min_base_eur_per_m: float
+    min_sqrt_eur_per_m: float
+    max_base_eur_per_m: float
+    max_pow_eur_per_m: float
+    max_exponent: float
+    price_index: float
+    detour_factor: float
+
+
+class LossesFigures(_Group):
+    """Heat losses and pump electricity of heat networks."""
+
+    mt_gj_per_connection_per_yr: float
+    lt_gj_per_connection_per_yr: float
+    pump_electricity_share: float
+
+
+class MaintenanceFigures(_Group):
+    """Yearly maintenance as a share of investment."""
+
+    distribution_share_per_yr: float
+    in_building_share_per_yr: float
+    stations_share_per_yr: float
+
+
+class LabelPolicyFigures(_Group):
+    """Supply temperature (deg C) each envelope label needs at its substation, and the design drop."""
+
+    design_drop_k: float
+    required_supply_c: dict[str, float]
+
+
+class Figures(BaseModel):
+    """All default figures, one group per table of ``defaults.toml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    demand: DemandFigures
+    peak: PeakFigures
+    gas: GasFigures
+    insulation: InsulationFigures
+    induction: InductionFigures
+    connection: ConnectionFigures
+    heat_pump: HeatPumpFigures
+    gas_grid: GasGridFigures
+    distribution_pipe: DistributionPipeFigures
+    losses: LossesFigures
+    maintenance: MaintenanceFigures
+    label_policy: LabelPolicyFigures
+
+
+@cache
+def figures() -> Figures:
+    """The default figures from ``heatplan/data/defaults.toml``, typed and validated."""
+    with (DATA / "defaults.toml").open("rb") as fh:
+        return Figures.model_validate(tomllib.load(fh))
