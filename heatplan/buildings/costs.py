@@ -9,15 +9,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from heatplan.buildings.defaults import defaults, insulation_table
+from heatplan.buildings.defaults import insulation_table
 from heatplan.buildings.demand import HIGH_RISE, vesta_period
 from heatplan.buildings.labels import ENVELOPE_LABELS, label_rank, to_envelope
+from heatplan.scenario.figures import figures
 
 _TARGETS_IN_TABLE = ("D", "C", "B")
 
 
 def _point(point: float | None) -> float:
-    return float(defaults()["insulation"]["cost_point"] if point is None else point)
+    return float(figures().insulation.cost_point if point is None else point)
 
 
 def _between(lo: float | np.ndarray, hi: float | np.ndarray, point: float) -> np.ndarray:
@@ -44,17 +45,17 @@ def _step_cost(blocks: pd.DataFrame, frm: pd.Series, to: pd.Series, point: float
 
 def lt_emitter_cost_eur(blocks: pd.DataFrame, point: float | None = None) -> pd.Series:
     """Low-temperature emitters per block (Vesta Ki_LTAS, Arcadis 2023)."""
-    ins = defaults()["insulation"]
+    ins = figures().insulation
     high = blocks["dwelling_type"].to_numpy() == HIGH_RISE
     lo = np.where(
         high,
-        ins["lt_emitters_min_eur_per_dwelling_high_rise"],
-        ins["lt_emitters_min_eur_per_dwelling_low_rise"],
+        ins.lt_emitters_min_eur_per_dwelling_high_rise,
+        ins.lt_emitters_min_eur_per_dwelling_low_rise,
     )
     hi = np.where(
         high,
-        ins["lt_emitters_max_eur_per_dwelling_high_rise"],
-        ins["lt_emitters_max_eur_per_dwelling_low_rise"],
+        ins.lt_emitters_max_eur_per_dwelling_high_rise,
+        ins.lt_emitters_max_eur_per_dwelling_low_rise,
     )
     return pd.Series(_between(lo, hi, _point(point)) * blocks["dwellings"].to_numpy(), index=blocks.index)
 
@@ -80,11 +81,11 @@ def insulation_cost_eur(
 
 def induction_cost_eur(blocks: pd.DataFrame, point: float | None = None) -> pd.Series:
     """Gas-free cooking per block: Vesta's 1,000 EUR plus the share needing a 3x25 A connection."""
-    ind = defaults()["induction"]
+    ind = figures().induction
     upgrade = _between(
-        ind["grid_upgrade_min_eur_per_dwelling"], ind["grid_upgrade_max_eur_per_dwelling"], _point(point)
+        ind.grid_upgrade_min_eur_per_dwelling, ind.grid_upgrade_max_eur_per_dwelling, _point(point)
     )
-    per_dwelling = ind["cost_eur_per_dwelling"] + ind["grid_upgrade_share"] * upgrade
+    per_dwelling = ind.cost_eur_per_dwelling + ind.grid_upgrade_share * upgrade
     cost = np.where(
         blocks["cooking"].to_numpy() == "induction", 0.0, per_dwelling * blocks["dwellings"].to_numpy()
     )
@@ -99,7 +100,7 @@ def connection_cost_eur(
     Delivery sets, in-building pipes, substation share and project management; LT adds a
     hot-water booster per dwelling.
     """
-    con = defaults()["connection"]
+    con = figures().connection
     p = _point(point)
     flats = blocks["dwelling_type"].str.startswith("meergezins").to_numpy()
     blockheat = blocks["heating"].to_numpy() == "block_heating"
@@ -107,20 +108,18 @@ def connection_cost_eur(
         flats,
         np.where(
             blockheat,
-            con["in_building_flat_block_heating_eur_per_dwelling"],
-            con["in_building_flat_eur_per_dwelling"],
+            con.in_building_flat_block_heating_eur_per_dwelling,
+            con.in_building_flat_eur_per_dwelling,
         ),
-        con["in_building_ground_level_eur_per_dwelling"],
+        con.in_building_ground_level_eur_per_dwelling,
     )
-    per_dwelling = (
-        con["delivery_set_eur_per_dwelling"] + in_building + con["project_management_eur_per_dwelling"]
-    )
+    per_dwelling = con.delivery_set_eur_per_dwelling + in_building + con.project_management_eur_per_dwelling
     if regime == "lt":
         per_dwelling = per_dwelling + _between(
-            con["lt_booster_min_eur_per_dwelling"], con["lt_booster_max_eur_per_dwelling"], p
+            con.lt_booster_min_eur_per_dwelling, con.lt_booster_max_eur_per_dwelling, p
         )
     substation = (
-        _between(con["substation_min_eur_per_kw"], con["substation_max_eur_per_kw"], p) * peak_kw.to_numpy()
+        _between(con.substation_min_eur_per_kw, con.substation_max_eur_per_kw, p) * peak_kw.to_numpy()
     )
     cost = per_dwelling * blocks["dwellings"].to_numpy() + substation
     return pd.Series(cost, index=blocks.index, name="connection_cost_eur")
@@ -130,10 +129,10 @@ def heat_pump_cost_eur(
     blocks: pd.DataFrame, peak_kw_per_dwelling: pd.Series, point: float | None = None
 ) -> pd.Series:
     """Individual air-water heat pumps, sized per dwelling at its undiversified peak (EUR per block)."""
-    hp = defaults()["heat_pump"]
+    hp = figures().heat_pump
     p = _point(point)
-    fixed = _between(hp["fixed_min_eur_per_dwelling"], hp["fixed_max_eur_per_dwelling"], p)
-    var = _between(hp["variable_min_eur_per_kw"], hp["variable_max_eur_per_kw"], p)
+    fixed = _between(hp.fixed_min_eur_per_dwelling, hp.fixed_max_eur_per_dwelling, p)
+    var = _between(hp.variable_min_eur_per_kw, hp.variable_max_eur_per_kw, p)
     per_dwelling = fixed + var * peak_kw_per_dwelling.to_numpy()
     return pd.Series(
         per_dwelling * blocks["dwellings"].to_numpy(), index=blocks.index, name="heat_pump_cost_eur"
@@ -142,24 +141,24 @@ def heat_pump_cost_eur(
 
 def gas_removal_cost_eur(blocks: pd.DataFrame, point: float | None = None) -> pd.Series:
     """Removing the gas connections of a block (one per dwelling; high-rise vs low-rise rates)."""
-    g = defaults()["gas_grid"]
+    g = figures().gas_grid
     p = _point(point)
     high = blocks["dwelling_type"].str.startswith("meergezins").to_numpy()
     per = np.where(
         high,
-        _between(g["remove_connection_high_rise_min_eur"], g["remove_connection_high_rise_max_eur"], p),
-        _between(g["remove_connection_low_rise_min_eur"], g["remove_connection_low_rise_max_eur"], p),
+        _between(g.remove_connection_high_rise_min_eur, g.remove_connection_high_rise_max_eur, p),
+        _between(g.remove_connection_low_rise_min_eur, g.remove_connection_low_rise_max_eur, p),
     )
     return pd.Series(per * blocks["dwellings"].to_numpy(), index=blocks.index, name="gas_removal_cost_eur")
 
 
 def pipe_cost_eur_per_m(transported_mw: np.ndarray | float, point: float | None = None) -> np.ndarray:
     """Distribution pipe cost per metre of route (Vesta: trench cost, price index, detour factor)."""
-    c = defaults()["distribution_pipe"]
+    c = figures().distribution_pipe
     pw = np.maximum(np.asarray(transported_mw, dtype=float), 0.0)
-    lo = c["price_index"] * (c["min_base_eur_per_m"] + c["min_sqrt_eur_per_m"] * np.sqrt(pw))
-    hi = c["price_index"] * (c["max_base_eur_per_m"] + c["max_pow_eur_per_m"] * pw ** c["max_exponent"])
-    return _between(lo, hi, _point(point)) * c["detour_factor"]
+    lo = c.price_index * (c.min_base_eur_per_m + c.min_sqrt_eur_per_m * np.sqrt(pw))
+    hi = c.price_index * (c.max_base_eur_per_m + c.max_pow_eur_per_m * pw**c.max_exponent)
+    return _between(lo, hi, _point(point)) * c.detour_factor
 
 
 __all__ = [

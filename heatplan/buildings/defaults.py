@@ -1,26 +1,17 @@
-"""Project default figures (``heatplan/data/defaults.toml``) and the Vesta key-figure tables."""
+"""The Vesta key-figure tables (demand and insulation cost per dwelling type, period and label).
+
+The single figures (with unit and source) are typed in :mod:`heatplan.scenario.figures`.
+"""
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from typing import Any
 
 import pandas as pd
 
 from heatplan.scenario.figures import DATA
 
-
-@cache
-def defaults() -> dict[str, Any]:
-    """The default figures, one mapping per group; each group carries a ``source`` key."""
-    with (DATA / "defaults.toml").open("rb") as fh:
-        return tomllib.load(fh)
-
-
-def figure(group: str, key: str) -> Any:
-    """One default figure, e.g. ``figure("gas", "co2_kg_per_m3")``."""
-    return defaults()[group][key]
+__all__ = ["DATA", "demand_table", "insulation_table"]
 
 
 @cache

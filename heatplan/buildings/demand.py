@@ -19,8 +19,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from heatplan.buildings.defaults import defaults, demand_table
+from heatplan.buildings.defaults import demand_table
 from heatplan.buildings.labels import to_envelope
+from heatplan.scenario.figures import figures
 
 Regime = Literal["mt", "lt"]
 
@@ -76,7 +77,7 @@ def default_label(blocks: pd.DataFrame) -> pd.Series:
 
 def simultaneity(dwellings: np.ndarray | pd.Series | float, large_group: float) -> np.ndarray:
     """Simultaneity factor for a group of ``dwellings``: 1 for one, ``large_group`` from n_full."""
-    n_full = float(defaults()["peak"]["simultaneity_full_at_dwellings"])
+    n_full = figures().peak.simultaneity_full_at_dwellings
     n = np.maximum(np.asarray(dwellings, dtype=float), 1.0)
     frac = np.clip((n_full - n) / (n_full - 1.0), 0.0, 1.0)
     return np.asarray(large_group + (1.0 - large_group) * frac)
@@ -84,8 +85,8 @@ def simultaneity(dwellings: np.ndarray | pd.Series | float, large_group: float) 
 
 def space_simultaneity(regime: Regime) -> float:
     """Large-group simultaneity of space heating for a regime (Vesta GTF_w_RVmt / RVlt)."""
-    peak = defaults()["peak"]
-    return float(peak["simultaneity_space_mt" if regime == "mt" else "simultaneity_space_lt"])
+    peak = figures().peak
+    return peak.simultaneity_space_mt if regime == "mt" else peak.simultaneity_space_lt
 
 
 def diversified_peak_kw(
@@ -96,7 +97,7 @@ def diversified_peak_kw(
 ) -> np.ndarray:
     """Design peak (kW) of a group from its undiversified space and hot-water peaks."""
     s_sh = simultaneity(dwellings, space_simultaneity(regime))
-    s_hw = simultaneity(dwellings, float(defaults()["peak"]["simultaneity_hot_water"]))
+    s_hw = simultaneity(dwellings, figures().peak.simultaneity_hot_water)
     return np.asarray(s_sh * np.asarray(space_kw, float) + s_hw * np.asarray(hot_water_kw, float))
 
 
@@ -110,21 +111,21 @@ def block_demand(
     """
     labs = blocks["label"] if labels is None else labels.reindex(blocks.index)
     rows = _rows_for(blocks, labs)
-    d = defaults()
+    d = figures()
     n = blocks["dwellings"].to_numpy(float)
     area = blocks["floor_area_m2"].to_numpy(float)
     q_sh = n * rows["space_heat_gj_per_dwelling"].to_numpy() + area * rows["space_heat_gj_per_m2"].to_numpy()
     q_sh = np.maximum(q_sh, 0.0)
     q_hw = n * rows["hot_water_gj_per_dwelling"].to_numpy() + area * rows["hot_water_gj_per_m2"].to_numpy()
     q_cook = n * rows["cooking_gj_per_dwelling"].to_numpy() + area * rows["cooking_gj_per_m2"].to_numpy()
-    f_p = float(d["demand"]["practice_factor"])
+    f_p = d.demand.practice_factor
     hw_kw = np.where(
         blocks["dwelling_type"].to_numpy() == HIGH_RISE,
-        d["peak"]["hot_water_kw_per_dwelling_high_rise"],
-        d["peak"]["hot_water_kw_per_dwelling_low_rise"],
+        d.peak.hot_water_kw_per_dwelling_high_rise,
+        d.peak.hot_water_kw_per_dwelling_low_rise,
     )
-    space_kw = float(d["peak"]["space_kw_per_gj_per_yr"]) * q_sh
-    gas = d["gas"]
+    space_kw = d.peak.space_kw_per_gj_per_yr * q_sh
+    gas = d.gas
     heat = q_sh * f_p + q_hw
     out = pd.DataFrame(
         {
@@ -136,8 +137,8 @@ def block_demand(
             "space_peak_undiversified_kw": space_kw,
             "hot_water_peak_undiversified_kw": hw_kw * n,
             "peak_kw": diversified_peak_kw(space_kw, hw_kw * n, n, regime),
-            "gas_m3_per_yr_estimate": (heat / gas["boiler_efficiency"] + q_cook)
-            / gas["lower_heating_value_gj_per_m3"],
+            "gas_m3_per_yr_estimate": (heat / gas.boiler_efficiency + q_cook)
+            / gas.lower_heating_value_gj_per_m3,
         },
         index=blocks.index,
     )

@@ -11,7 +11,7 @@ Before pandapipes runs, a tree pre-estimate (:func:`pre_estimate`) computes flow
 balance, temperatures by the exponential loss law and pressures by Darcy-Weisbach. It gives
 the initial junction values and guards the return set-points: a set-point at or above the
 supply temperature arriving at a block makes pandapipes diverge, so each set-point is capped at
-the estimated arrival temperature minus ``MIN_CONSUMER_DT_K``.
+the estimated arrival temperature minus ``min_consumer_dt_k`` (figures, group ``network``).
 """
 
 from __future__ import annotations
@@ -25,15 +25,12 @@ import numpy as np
 import pandas as pd
 
 from heatplan.errors import ConvergenceError
-from heatplan.networks.pipes import CP_J_PER_KGK, ROUGHNESS_MM, pressure_gradient_pa_per_m
+from heatplan.networks.pipes import CP_J_PER_KGK, pressure_gradient_pa_per_m
+from heatplan.scenario.figures import figures
 
 log = logging.getLogger(__name__)
 
 K0 = 273.15
-#: Smallest supply-return difference a consumer keeps (K); see the module docstring.
-MIN_CONSUMER_DT_K = 2.0
-#: Pressure on the return side of every plant pump, bar (gauge; static pressure, estimate).
-RETURN_PRESSURE_BAR = 2.0
 #: Solver attempts: (name, options). The first uses the pre-estimate; later ones damp and iterate longer.
 ATTEMPTS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("pre-estimated initial values", {"max_iter_hyd": 30, "max_iter_therm": 30, "max_iter_bidirect": 30}),
@@ -122,12 +119,13 @@ def pre_estimate(a: Active, iterations: int = 200, tol_k: float = 1e-4) -> Estim
     against the final temperatures, and flows and temperatures recomputed with them.
     """
     n = len(a.node_ids)
+    fig = figures().network
     ulin = a.u_w_per_m2k * np.pi * a.outer_diameter_m
     levels = _levels(a)
     t_s = np.full(n, a.supply_temp_c)
     m_old: np.ndarray | None = None
     for _ in range(iterations):
-        tr_set = np.minimum(a.return_setpoint_c, t_s[a.block_node] - MIN_CONSUMER_DT_K)
+        tr_set = np.minimum(a.return_setpoint_c, t_s[a.block_node] - fig.min_consumer_dt_k)
         m = np.maximum(_flows(a, a.heat_w / (CP_J_PER_KGK * (t_s[a.block_node] - tr_set)), levels), 1e-9)
         m = m if m_old is None else np.sqrt(m * m_old)
         m_old = m
@@ -136,7 +134,7 @@ def pre_estimate(a: Active, iterations: int = 200, tol_k: float = 1e-4) -> Estim
         t_s = t_new
         if done:
             break
-    tr_set = np.minimum(a.return_setpoint_c, t_s[a.block_node] - MIN_CONSUMER_DT_K)
+    tr_set = np.minimum(a.return_setpoint_c, t_s[a.block_node] - fig.min_consumer_dt_k)
     block_m = a.heat_w / (CP_J_PER_KGK * (t_s[a.block_node] - tr_set))
     m = np.maximum(_flows(a, block_m, levels), 1e-9)
     decay = np.exp(-ulin * a.length_m / (m * CP_J_PER_KGK))
@@ -158,8 +156,8 @@ def pre_estimate(a: Active, iterations: int = 200, tol_k: float = 1e-4) -> Estim
         t_r[: a.n_sources],
     )
     dp_bar = pressure_gradient_pa_per_m(m, a.inner_diameter_m) * a.length_m / 1e5
-    p_s = np.full(n, RETURN_PRESSURE_BAR + a.lift_bar)
-    p_r = np.full(n, RETURN_PRESSURE_BAR)
+    p_s = np.full(n, fig.return_pressure_bar + a.lift_bar)
+    p_r = np.full(n, fig.return_pressure_bar)
     for e in range(len(m)):
         p_s[a.edge_to[e]] = p_s[a.edge_from[e]] - dp_bar[e]
         p_r[a.edge_to[e]] = p_r[a.edge_from[e]] + dp_bar[e]
@@ -171,18 +169,19 @@ def build_net(a: Active, est: Estimate, flat_init: bool = False) -> Any:
     import pandapipes as pp
 
     n = len(a.node_ids)
+    fig = figures().network
     net = pp.create_empty_network(fluid="water")
     t_s = np.full(n, a.supply_temp_c) if flat_init else est.t_supply_c
     t_r = np.full(n, float(np.mean(est.return_setpoint_c))) if flat_init else est.t_return_c
-    p_s = np.full(n, RETURN_PRESSURE_BAR + a.lift_bar) if flat_init else est.p_supply_bar
-    p_r = np.full(n, RETURN_PRESSURE_BAR) if flat_init else est.p_return_bar
+    p_s = np.full(n, fig.return_pressure_bar + a.lift_bar) if flat_init else est.p_supply_bar
+    p_r = np.full(n, fig.return_pressure_bar) if flat_init else est.p_return_bar
     js = pp.create_junctions(net, n, pn_bar=p_s, tfluid_k=t_s + K0, name=[f"{x}:s" for x in a.node_ids])
     jr = pp.create_junctions(net, n, pn_bar=p_r, tfluid_k=t_r + K0, name=[f"{x}:r" for x in a.node_ids])
     common = {
         "length_km": a.length_m / 1000,
         "inner_diameter_mm": a.inner_diameter_m * 1000,
         "outer_diameter_mm": a.outer_diameter_m * 1000,
-        "k_mm": ROUGHNESS_MM,
+        "k_mm": fig.roughness_mm,
         "u_w_per_m2k": a.u_w_per_m2k,
         "text_k": a.t_soil_c + K0,
     }
@@ -205,7 +204,7 @@ def build_net(a: Active, est: Estimate, flat_init: bool = False) -> Any:
             net,
             jr[k],
             js[k],
-            p_flow_bar=RETURN_PRESSURE_BAR + a.lift_bar,
+            p_flow_bar=fig.return_pressure_bar + a.lift_bar,
             plift_bar=a.lift_bar,
             t_flow_k=a.supply_temp_c + K0,
             type="pt",

@@ -18,12 +18,13 @@ Several sources: the blocks are split among the sources first, by multi-source r
 region gets its own tree (spanning tree or Steiner tree), so every region is a contiguous
 sub-tree fed by its source. A source claims a node through a node it already holds, nearest
 first, while the diversified design peak of all the blocks it then feeds stays within
-``capacity_mw x (1 - DESIGN_LOSS_SHARE)``; the first node that does not fit makes the source
-full and it claims nothing more. Peaks are taken at the label each block will have on the
-regime: its own, or the weakest label the regime serves under ``scenario.label_policy`` if that
-is better (label B on a 70 °C network). When every source that can reach the remaining nodes is
-full, they go to the nearest source anyway (continuing the same Dijkstra) and a warning is
-logged. Without capacity limits this is the plain "nearest source" split.
+``capacity_mw x (1 - design_loss_share)`` (:mod:`heatplan.scenario.figures`, group ``network``);
+the first node that does not fit makes the source full and it claims nothing more. Peaks are
+taken at the label each block will have on the regime: its own, or the weakest label the regime
+serves under ``scenario.label_policy`` if that is better (label B on a 70 °C network). When
+every source that can reach the remaining nodes is full, they go to the nearest source anyway
+(continuing the same Dijkstra) and a warning is logged. Without capacity limits this is the
+plain "nearest source" split.
 
 Why along the routing graph and not along one tree over everything: in a single tree, a small
 source's region cuts off every branch behind it, which then only it can feed (on the embedded
@@ -50,16 +51,12 @@ from scipy.spatial import Delaunay, QhullError, cKDTree
 from heatplan.buildings.demand import Regime, block_demand, diversified_peak_kw
 from heatplan.buildings.labels import better_of, worst_label_for_supply
 from heatplan.errors import InputError
-from heatplan.networks.pipes import SERVICE_LENGTH_M
 from heatplan.scenario import Scenario
+from heatplan.scenario.figures import figures
 
 log = logging.getLogger(__name__)
 
 MIN_LENGTH_M = 1.0
-#: Share of a source's capacity kept for the pipes' heat loss when the tree is split by capacity:
-#: the plant delivers the blocks' diversified peak plus the losses (measured 2.4-2.7% at design
-#: load on the full Zuidwest MT network, docs/networks.md). Estimate, ours.
-DESIGN_LOSS_SHARE = 0.03
 
 
 @dataclass(frozen=True)
@@ -308,7 +305,7 @@ def _report_split(
             peaks[s] / 1000,
             budget_kw[s] / 1000,
             capacity_mw[s],
-            100 * DESIGN_LOSS_SHARE,
+            100 * figures().network.design_loss_share,
             int(split.forced[s, 3]),
         )
     return pd.Series(peaks, index=sid, name="design_peak_kw")
@@ -358,7 +355,13 @@ def _straight_forest(
         ]
     taps = np.arange(n_src, n_src + nb)
     return _Forest(
-        np.vstack(pts), mains, taps, np.array(feed), split, np.full(nb, SERVICE_LENGTH_M), np.ones(nb, bool)
+        np.vstack(pts),
+        mains,
+        taps,
+        np.array(feed),
+        split,
+        np.full(nb, figures().network.service_length_m),
+        np.ones(nb, bool),
     )
 
 
@@ -408,7 +411,9 @@ def _street_forest(
     xy = np.vstack([sxy, np.array(list(pos), float).reshape(-1, 2)])
     feed = np.concatenate([np.arange(n_src), split.owner[[n_src + k_of[v] for v in pos]]]).astype(int)
     taps = np.array([pos.get(street[int(k)], -1) for k in b_near])
-    return _Forest(xy, mains, taps, feed, split, np.maximum(b_dist, SERVICE_LENGTH_M), b_owner >= 0)
+    return _Forest(
+        xy, mains, taps, feed, split, np.maximum(b_dist, figures().network.service_length_m), b_owner >= 0
+    )
 
 
 def _orient(
@@ -489,7 +494,7 @@ def build_layout(
     bids = blocks["block_id"].astype(str).tolist()
     sid = src["source_id"].astype(str).tolist()
     capacity_mw = src["capacity_mw"].to_numpy(float)
-    budget_kw = capacity_mw * 1000 * (1 - DESIGN_LOSS_SHARE)
+    budget_kw = capacity_mw * 1000 * (1 - figures().network.design_loss_share)
     loads = _block_loads(blocks, regime, scenario)
     if streets is None:
         f = _straight_forest(sxy, bxy, scenario.networks.detour_factor, loads, budget_kw, regime)

@@ -8,7 +8,8 @@ model of EN 13941-1 (Wallentén's single-pipe formula, neglecting the neighbouri
 
     U_lin = 1 / (ln(Dc/Do) / (2 pi lambda_ins) + ln(4 H / Dc) / (2 pi lambda_soil))   [W/(m K)]
 
-with H the depth of the pipe axis. pandapipes applies its ``u_w_per_m2k`` to the outer
+with H the depth of the pipe axis. The pipe and soil figures (lambdas, cover, roughness) are in
+:mod:`heatplan.scenario.figures` (group ``network``). pandapipes applies its ``u_w_per_m2k`` to the outer
 surface ``pi * Do`` per metre, so ``u_w_per_m2k = U_lin / (pi * Do)``.
 """
 
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from heatplan.scenario.figures import figures
 
 #: (DN, steel outer diameter mm, wall thickness mm, casing outer diameter mm, series 2).
 _EN253 = (
@@ -41,16 +44,6 @@ _EN253 = (
     (800, 813.0, 8.8, 1100),
 )
 
-#: Thermal conductivity of aged PUR foam, W/(m K) (EN 253 requires lambda_50 <= 0.029).
-LAMBDA_INSULATION_W_PER_MK = 0.029
-#: Thermal conductivity of moist sandy soil, W/(m K) (EN 13941-1 typical design value 1.0-2.0).
-LAMBDA_SOIL_W_PER_MK = 1.5
-#: Soil cover above the casing, m (EN 13941-1 minimum cover for distribution pipes ~0.6 m).
-COVER_M = 0.6
-#: Roughness of new welded steel district-heating pipe, mm (design value; new pipe 0.01-0.05).
-ROUGHNESS_MM = 0.1
-#: Route length of a block's service pipe from the street main to the building, m (estimate, ours).
-SERVICE_LENGTH_M = 15.0
 #: Water properties used for sizing and the pre-estimate (about 55 C); the simulation uses
 #: pandapipes' temperature-dependent properties.
 RHO_KG_PER_M3 = 985.0
@@ -62,9 +55,10 @@ def linear_u_w_per_mk(outer_diameter_m: np.ndarray, casing_diameter_m: np.ndarra
     """Heat-loss coefficient per metre of one buried single pipe, W/(m K) (EN 13941-1)."""
     do = np.asarray(outer_diameter_m, float)
     dc = np.asarray(casing_diameter_m, float)
-    r_ins = np.log(dc / do) / (2 * np.pi * LAMBDA_INSULATION_W_PER_MK)
-    depth_m = COVER_M + dc / 2
-    r_soil = np.log(4 * depth_m / dc) / (2 * np.pi * LAMBDA_SOIL_W_PER_MK)
+    net = figures().network
+    r_ins = np.log(dc / do) / (2 * np.pi * net.insulation_lambda_w_per_mk)
+    depth_m = net.cover_m + dc / 2
+    r_soil = np.log(4 * depth_m / dc) / (2 * np.pi * net.soil_lambda_w_per_mk)
     return np.asarray(1.0 / (r_ins + r_soil))
 
 
@@ -99,7 +93,7 @@ def pressure_gradient_pa_per_m(mdot_kg_per_s: np.ndarray, inner_diameter_m: np.n
     """Darcy-Weisbach pressure gradient (Pa/m) of water at a mass flow in a pipe."""
     d = np.asarray(inner_diameter_m, float)
     v = np.abs(np.asarray(mdot_kg_per_s, float)) / (RHO_KG_PER_M3 * np.pi * d**2 / 4)
-    f = friction_factor(v * d / NU_M2_PER_S, ROUGHNESS_MM / 1000 / d)
+    f = friction_factor(v * d / NU_M2_PER_S, figures().network.roughness_mm / 1000 / d)
     return np.asarray(f / d * RHO_KG_PER_M3 * v**2 / 2)
 
 

@@ -21,20 +21,16 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from heatplan.buildings.defaults import defaults
 from heatplan.buildings.demand import block_demand, simultaneity, space_simultaneity
 from heatplan.buildings.labels import required_supply_temp_c
 from heatplan.errors import InputError
 from heatplan.networks import build
 from heatplan.networks.layout import Layout
-from heatplan.networks.pipes import ROUGHNESS_MM
 from heatplan.networks.verdict import apply_verdict
 from heatplan.scenario import Scenario
+from heatplan.scenario.figures import figures
 
 log = logging.getLogger(__name__)
-
-#: Pump efficiency (wire to water) used for the pump's electric power (estimate, ours).
-PUMP_EFFICIENCY = 0.7
 
 
 def consumer_heat_w(
@@ -44,7 +40,7 @@ def consumer_heat_w(
     dem = block_demand(blocks, labels, regime="mt" if regime == "mt" else "lt")
     n_group = blocks["dwellings"].groupby(group.to_numpy()).transform("sum").to_numpy(float)
     s_sh = simultaneity(n_group, space_simultaneity("mt" if regime == "mt" else "lt"))
-    s_hw = simultaneity(n_group, float(defaults()["peak"]["simultaneity_hot_water"]))
+    s_hw = simultaneity(n_group, figures().peak.simultaneity_hot_water)
     q_kw = (
         s_sh * dem["space_peak_undiversified_kw"].to_numpy()
         + s_hw * dem["hot_water_peak_undiversified_kw"].to_numpy()
@@ -285,7 +281,7 @@ def _pipe_vars(
         "dn": ("pipe", two(sz["dn"].to_numpy(int))),
         "u_w_per_m2k": ("pipe", two(act.u_w_per_m2k)),
         "t_soil_c": ("pipe", np.full(len(length), t_soil_c)),
-        "roughness_mm": ("pipe", np.full(len(length), ROUGHNESS_MM)),
+        "roughness_mm": ("pipe", np.full(len(length), figures().network.roughness_mm)),
         "pipe_mdot_kg_per_s": ("pipe", mdot),
         "v_m_per_s": ("pipe", np.abs(res["v_mean_m_per_s"].to_numpy(float))),
         "t_from_c": ("pipe", t_from),
@@ -360,7 +356,7 @@ def _source_vars(
         "source_t_supply_c": ("source", pump["t_to_k"].to_numpy(float) - build.K0),
         "source_t_return_c": ("source", pump["t_from_k"].to_numpy(float) - build.K0),
         "source_lift_bar": ("source", lift_pa / 1e5),
-        "pump_power_kw": ("source", vdot * lift_pa / PUMP_EFFICIENCY / 1000),
+        "pump_power_kw": ("source", vdot * lift_pa / figures().network.pump_efficiency / 1000),
         "source_capacity_mw": ("source", cap),
         "source_n_consumers": ("source", np.array(n_cons, int)),
     }

@@ -10,10 +10,10 @@ whose Darcy-Weisbach gradient (Swamee-Jain friction) is at most
 largest DN (and will fail the velocity check in the simulation).
 
 A second pass keeps the network within its pump: the design pressure drop along every block's
-path (supply and return) must stay within ``PRESSURE_BUDGET_SHARE`` of the pump lift minus the
-minimum differential pressure. Where a path is over budget, the edges on it are upsized until
-their gradient falls by the path's excess ratio; this repeats until every path fits (or the
-largest DN is reached).
+path (supply and return) must stay within ``pressure_budget_share`` (figures, group ``network``)
+of the pump lift minus the minimum differential pressure. Where a path is over budget, the edges
+on it are upsized until their gradient falls by the path's excess ratio; this repeats until
+every path fits (or the largest DN is reached).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 
 from heatplan.buildings.costs import pipe_cost_eur_per_m
-from heatplan.buildings.defaults import defaults
 from heatplan.buildings.demand import Regime, block_demand, diversified_peak_kw
 from heatplan.networks.layout import Layout
 from heatplan.networks.pipes import (
@@ -34,12 +33,9 @@ from heatplan.networks.pipes import (
     pressure_gradient_pa_per_m,
 )
 from heatplan.scenario import Scenario
+from heatplan.scenario.figures import figures
 
 log = logging.getLogger(__name__)
-
-#: Share of (pump lift - minimum differential pressure) the design path pressure drop may use
-#: (estimate, ours: leaves room for the simulated flows differing from the design flows).
-PRESSURE_BUDGET_SHARE = 0.85
 
 SIZING_COLUMNS = (
     "edge_id",
@@ -104,13 +100,15 @@ def size_layout(
             cat["dn"].iloc[-1],
         )
     pick = np.minimum(pick, len(cat) - 1)
-    budget_bar = PRESSURE_BUDGET_SHARE * (net.pump_lift_bar - net.min_differential_pressure_bar)
+    budget_bar = figures().network.pressure_budget_share * (
+        net.pump_lift_bar - net.min_differential_pressure_bar
+    )
     pick = _fit_pressure_budget(layout, mdot, pick, cat["inner_diameter_m"].to_numpy(), budget_bar)
     chosen = cat.iloc[pick].reset_index(drop=True)
     capacity_kw = cap_mdot[pick] * CP_J_PER_KGK * dt_k / 1000
     length_m = layout.edges["length_m"].to_numpy(float)
     # the layout's route length already includes the detour factor that Vesta's cost per metre carries
-    detour = float(defaults()["distribution_pipe"]["detour_factor"])
+    detour = figures().distribution_pipe.detour_factor
     cost = pipe_cost_eur_per_m(capacity_kw / 1000) / detour * length_m
     return pd.DataFrame(
         {

@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 
 from heatplan.buildings import costs
-from heatplan.buildings.defaults import defaults
 from heatplan.buildings.demand import Regime, block_demand, gas_use_m3_per_yr, space_simultaneity
 from heatplan.buildings.labels import label_rank, to_envelope, worst_label_for_supply
 from heatplan.buildings.stock import STOCK_YEAR
 from heatplan.errors import InputError
 from heatplan.optimisation.network import NetworkInput, Segments, aggregate, coarsen
 from heatplan.scenario import Pin, Scenario
+from heatplan.scenario.figures import figures
 
 OPTIONS = ("mt", "lt", "hp")
 GAS_HEATING = ("gas_boiler", "block_heating")
@@ -161,12 +161,10 @@ def _allowed(
 def _gas_parts(
     blocks: pd.DataFrame, need_switch: np.ndarray, need_ind: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    d = defaults()["gas"]
+    d = figures().gas
     dem = block_demand(blocks)
-    est_heat = (
-        dem["heat_demand_gj_per_yr"].to_numpy() / d["boiler_efficiency"] / d["lower_heating_value_gj_per_m3"]
-    )
-    est_cook = dem["cooking_gj_per_yr"].to_numpy() / d["lower_heating_value_gj_per_m3"]
+    est_heat = dem["heat_demand_gj_per_yr"].to_numpy() / d.boiler_efficiency / d.lower_heating_value_gj_per_m3
+    est_cook = dem["cooking_gj_per_yr"].to_numpy() / d.lower_heating_value_gj_per_m3
     total = gas_use_m3_per_yr(blocks).to_numpy()
     share = np.divide(
         est_heat, est_heat + est_cook, out=np.ones(len(blocks)), where=(est_heat + est_cook) > 0
@@ -199,7 +197,7 @@ def _peaks(blocks: pd.DataFrame, labels: list[str | None]) -> tuple[np.ndarray, 
     """Block design peak and large-group source contribution (kW) per option at its label."""
     peak = np.zeros((len(blocks), len(OPTIONS)))
     src_kw = np.zeros((len(blocks), len(OPTIONS)))
-    s_hw = float(defaults()["peak"]["simultaneity_hot_water"])
+    s_hw = figures().peak.simultaneity_hot_water
     for j, o in enumerate(OPTIONS):
         lab = labels[j] or "A"
         target = pd.Series(lab, index=blocks.index)
@@ -231,17 +229,17 @@ def _conn_costs(blocks: pd.DataFrame, peak: np.ndarray, labels: list[str | None]
 
 def _elec_kw(blocks: pd.DataFrame, src_kw: np.ndarray) -> dict[str, np.ndarray]:
     """Electric peak added per block and measure (kW, large-group simultaneity; estimates, ours)."""
-    d = defaults()
+    d = figures()
     n = blocks["dwellings"].to_numpy(float)
-    s_hw = float(d["peak"]["simultaneity_hot_water"])
+    s_hw = d.peak.simultaneity_hot_water
     hw = block_demand(blocks)["hot_water_peak_undiversified_kw"].to_numpy()
-    cop = float(d["heat_pump"]["seasonal_cop"])
+    cop = d.heat_pump.seasonal_cop
     return {
-        "induction": n * float(d["induction"]["peak_kw_per_dwelling"]) * s_hw,
-        "hp": n * float(d["heat_pump"]["electric_peak_kw_per_dwelling"]) * space_simultaneity("lt"),
+        "induction": n * d.induction.peak_kw_per_dwelling * s_hw,
+        "hp": n * d.heat_pump.electric_peak_kw_per_dwelling * space_simultaneity("lt"),
         "lt_booster": s_hw * hw / cop,
-        "pump_mt": src_kw[:, 0] * float(d["losses"]["pump_electricity_share"]),
-        "pump_lt": src_kw[:, 1] * float(d["losses"]["pump_electricity_share"]),
+        "pump_mt": src_kw[:, 0] * d.losses.pump_electricity_share,
+        "pump_lt": src_kw[:, 1] * d.losses.pump_electricity_share,
     }
 
 
@@ -293,9 +291,9 @@ def build_inputs(
         if o in segs:
             conn[:, j] += segs[o].block_folded_cost_eur
             block_src[:, j] = segs[o].block_source
-    con = defaults()["connection"]
-    per_kw = con["transfer_station_min_eur_per_kw"] + point * (
-        con["transfer_station_max_eur_per_kw"] - con["transfer_station_min_eur_per_kw"]
+    con = figures().connection
+    per_kw = con.transfer_station_min_eur_per_kw + point * (
+        con.transfer_station_max_eur_per_kw - con.transfer_station_min_eur_per_kw
     )
     src_cost = src_kw * per_kw
     src_cost[:, 2] = 0.0

@@ -153,6 +153,27 @@ class LabelPolicyFigures(_Group):
     required_supply_c: dict[str, float]
 
 
+class NetworkFigures(_Group):
+    """Heat-network design: pipes and burial (EN 253, EN 13941-1), pumps, design margins."""
+
+    insulation_lambda_w_per_mk: float
+    soil_lambda_w_per_mk: float
+    cover_m: float
+    roughness_mm: float
+    service_length_m: float
+    service_length_source: str
+    pump_efficiency: float
+    pump_efficiency_source: str
+    pressure_budget_share: float
+    pressure_budget_share_source: str
+    design_loss_share: float
+    design_loss_share_source: str
+    min_consumer_dt_k: float
+    min_consumer_dt_k_source: str
+    return_pressure_bar: float
+    return_pressure_bar_source: str
+
+
 class Figures(BaseModel):
     """All default figures, one group per table of ``defaults.toml``."""
 
@@ -170,6 +191,7 @@ class Figures(BaseModel):
     losses: LossesFigures
     maintenance: MaintenanceFigures
     label_policy: LabelPolicyFigures
+    network: NetworkFigures
 
 
 @cache

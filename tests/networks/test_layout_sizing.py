@@ -10,9 +10,10 @@ import pytest
 
 from heatplan.buildings.demand import block_demand, diversified_peak_kw
 from heatplan.errors import InputError
-from heatplan.networks.layout import DESIGN_LOSS_SHARE, build_layout
+from heatplan.networks.layout import build_layout
 from heatplan.networks.pipes import catalogue, pressure_gradient_pa_per_m, velocity_m_per_s
 from heatplan.networks.sizing import size_layout
+from heatplan.scenario.figures import figures
 from tests.networks.helpers import X0, Y0, make_sources, net_blocks, rng_blocks
 
 
@@ -135,7 +136,7 @@ def test_small_source_region_is_limited_by_its_capacity(scenario, caplog):
     src = make_sources([(0.0, 0.0), (2000.0, 0.0)])
     src["capacity_mw"] = [0.5, 50.0]
     lay = build_layout(blocks, src, "mt", scenario)
-    budget_kw = 0.5 * 1000 * (1 - DESIGN_LOSS_SHARE)
+    budget_kw = 0.5 * 1000 * (1 - figures().network.design_loss_share)
     k, peaks = _first_k_within(blocks, pd.Series("B", index=blocks.index), budget_kw)
     assert 1 <= k < 10  # without the capacity limit the small source would feed 10
     bs = lay.block_source.set_index("block_id")["source_id"]
@@ -181,7 +182,7 @@ def test_street_layout_splits_by_capacity(tmp_path, scenario):
     src = make_sources([(0.0, 0.0), (2000.0, 0.0)])
     src["capacity_mw"] = [0.5, 50.0]
     lay = build_layout(blocks, src, "mt", scenario, streets=path)
-    k, _ = _first_k_within(blocks, blocks.label, 0.5 * 1000 * (1 - DESIGN_LOSS_SHARE))
+    k, _ = _first_k_within(blocks, blocks.label, 0.5 * 1000 * (1 - figures().network.design_loss_share))
     bs = lay.block_source.set_index("block_id")["source_id"]
     assert (bs.iloc[:k] == "s0").all() and (bs.iloc[k:] == "s1").all()
     mains = lay.edges[lay.edges["kind"] == "main"]

@@ -15,6 +15,7 @@ from heatplan.networks.layout import build_layout
 from heatplan.networks.results import pipes_table
 from heatplan.networks.simulate import simulate
 from heatplan.networks.sizing import size_layout
+from heatplan.scenario.figures import figures
 from tests.networks.helpers import make_sources, net_blocks
 
 
@@ -213,7 +214,7 @@ def test_bypass_setpoint_raises_supply_and_heat_loss(scenario):
     assert t_r[:-2] == pytest.approx(np.full(6, 40.0), abs=0.05)
     assert t_r[-2:] == pytest.approx(used[-2:], abs=0.05)
     assert (used[-2:] > 50.0).all()
-    assert (used[-2:] <= np.minimum(62.0, t1[-2:] - build.MIN_CONSUMER_DT_K) + 0.05).all()
+    assert (used[-2:] <= np.minimum(62.0, t1[-2:] - figures().network.min_consumer_dt_k) + 0.05).all()
     for ds in (plain, byp):
         assert abs(_balance_pct(ds)) <= 0.5
         assert abs(ds.attrs["energy_balance_residual_pct"]) <= 0.5
@@ -224,7 +225,7 @@ def test_return_setpoint_above_supply_is_guarded(scenario):
     ret = pd.Series(75.0, index=blocks.index)  # above what leaves the source
     ds = simulate(lay, sz, blocks, scenario, load_fraction=0.1, sources=src, return_setpoint_c=ret)
     t_s, t_r = ds.t_supply_c.to_numpy(), ds.t_return_c.to_numpy()
-    assert (t_r <= t_s - build.MIN_CONSUMER_DT_K + 0.05).all() and (t_r > 45.0).all()
+    assert (t_r <= t_s - figures().network.min_consumer_dt_k + 0.05).all() and (t_r > 45.0).all()
     assert abs(_balance_pct(ds)) <= 0.5
     with pytest.raises(InputError, match="indexed like the block table"):
         simulate(lay, sz, blocks, scenario, return_setpoint_c=pd.Series(60.0, index=["x", "y"]))
