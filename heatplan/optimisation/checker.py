@@ -112,6 +112,12 @@ def _network(inp: ModelInputs, s: Schedule) -> list[str]:
                         f"{inp.block_ids[b]}: connected in {s.switch_year[b]} before {r} edge "
                         f"{seg.segment_edges[k][0]} is built ({s.edge_year[r][k]})"
                     )
+        for k, parent in enumerate(seg.parent):
+            if parent >= 0 and s.edge_year[r][k] < s.edge_year[r][parent]:
+                out.append(
+                    f"{r} edge {seg.segment_edges[k][0]} built in {s.edge_year[r][k]} before the edge "
+                    f"{seg.segment_edges[parent][0]} that feeds it ({s.edge_year[r][parent]})"
+                )
         for row in seg.cap_rows:
             members = row.members
             scale = row.design_peak_kw / max(inp.peak_kw[members, o].sum(), 1e-9)

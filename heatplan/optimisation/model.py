@@ -149,15 +149,19 @@ def status(idx: Index, b: int) -> np.ndarray:
 
 
 def monotone(inp: ModelInputs, idx: Index) -> Rows:
-    """Done stays done: V[t-1] <= V[t] for X, I and D.
+    """Done stays done: V[t-1] <= V[t] for X, I and D, and for E when a budget counts segments.
 
-    Segments need no such rows: every E[s,t] has a positive cost coefficient (C (delta_t -
-    delta_{t+1}) > 0), so at the optimum E[s,t] is the smallest the path rows allow, the largest
-    X below it, which is monotone. Schedules are read with segments built at their first use.
+    Without a total budget segments need no such rows: every E[s,t] has a positive cost
+    coefficient (C (delta_t - delta_{t+1}) > 0), so at the optimum E[s,t] is the smallest the path
+    rows allow, the largest X below it, which is monotone. The total budget rows count
+    E[t] - E[t-1], so there an "un-built" segment would free budget: the rows are needed.
+    Schedules are read with segments built at their first use.
     """
     rows = Rows()
     t_ = len(inp.years)
     arrays = [idx.x.reshape(-1, t_), idx.ins.reshape(-1, t_), idx.ind]
+    if inp.budget_total is not None:
+        arrays += [e for e in idx.edge.values() if e.size]
     for arr in arrays:
         arr = arr.reshape(-1, t_)
         arr = arr[arr[:, 0] >= 0]

@@ -77,12 +77,12 @@ def _penalties(inp: ModelInputs, idx: Index, c: np.ndarray) -> float:
     late = inp.years > inp.deadline
     const = 0.0
     for b in np.nonzero(inp.active)[0]:
+        # every late year on gas costs w; the "done by" columns take it off once done (a block
+        # with no allowed option has no columns and pays every late year)
         w = LATE_PENALTY_EUR_PER_DWELLING_YR * inp.dwellings[b]
         cols = idx.x[b][:, late] if inp.need_switch[b] else idx.ind[b][None, late]
-        cols = cols[cols >= 0]
-        if cols.size:
-            const += w * late.sum()
-            np.add.at(c, cols, -w)
+        const += w * late.sum()
+        np.add.at(c, cols[cols >= 0], -w)
     return const
 
 

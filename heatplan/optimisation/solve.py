@@ -365,8 +365,11 @@ class Session:
         bound = float(info.mip_dual_bound)
         gap = abs(obj - bound) / max(abs(obj), 1e-9)
         sched = from_columns(self.inputs, self.built.index, cols)
-        if not any(t.kind == "edge" for c in self.cuts for t in c.terms):
-            sched.fill_edges(self.inputs)  # segments in the year of their first use (see monotone)
+        # segments in the year of their first use (see model.monotone), except where a total
+        # budget counts them: there a segment may be laid early to spread the investment
+        edge_cut = any(t.kind == "edge" for c in self.cuts for t in c.terms)
+        if self.inputs.budget_total is None and not edge_cut:
+            sched.fill_edges(self.inputs)
             for r, e in self.built.index.edge.items():
                 if e.size:
                     cols[e] = self.inputs.years[None, :] >= sched.edge_year[r][:, None]

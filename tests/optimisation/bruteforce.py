@@ -87,23 +87,47 @@ def _schedule(inp: ModelInputs, combo: tuple) -> Schedule:
     return s
 
 
+def _edge_variants(inp: ModelInputs, s: Schedule) -> list[dict[str, np.ndarray]]:
+    """Segment build years: at first use; under a total budget also any earlier year (laid early)."""
+    if inp.budget_total is None:
+        return [s.edge_year]
+    choices = [
+        [(r, k, int(v)) for v in inp.years if v <= y] if y < NEVER else [(r, k, int(y))]
+        for r, yrs in s.edge_year.items()
+        for k, y in enumerate(yrs)
+    ]
+    out = []
+    for pick in itertools.product(*choices):
+        years = {r: a.copy() for r, a in s.edge_year.items()}
+        for r, k, v in pick:
+            years[r][k] = v
+        out.append(years)
+    return out
+
+
 def brute_force(inp: ModelInputs) -> tuple[float, Schedule]:
     """Least total discounted cost over all schedules that pass the checker (blocks must all switch)."""
     cands = candidates(inp)
     per_block: list[list] = [[c for c in cands if _valid(inp, b, c)] or [None] for b in range(inp.n_blocks)]
     own = [{c: _row_costs(inp, b, c) for c in cs} for b, cs in enumerate(per_block)]
-    net_cache: dict[tuple, float] = {}
+    net_cache: dict[tuple, list[tuple[float, dict[str, np.ndarray]]]] = {}
     scored = []
     for combo in itertools.product(*per_block):
         if not _switch_ok(inp, combo):
             continue
         key = tuple(None if c is None else c[:2] for c in combo)
         if key not in net_cache:
-            net_cache[key] = _network_npv(inp, _schedule(inp, combo))
-        scored.append((sum(own[b][c] for b, c in enumerate(combo)) + net_cache[key], combo))
+            s = _schedule(inp, combo)
+            net_cache[key] = []
+            for years in _edge_variants(inp, s):
+                s.edge_year = years
+                net_cache[key].append((_network_npv(inp, s), years))
+        own_cost = sum(own[b][c] for b, c in enumerate(combo))
+        scored += [(own_cost + net, k, combo) for k, (net, _) in enumerate(net_cache[key])]
     scored.sort(key=lambda x: x[0])
-    for cost, combo in scored:
+    for cost, k, combo in scored:
         s = _schedule(inp, combo)
+        s.edge_year = net_cache[tuple(None if c is None else c[:2] for c in combo)][k][1]
         if not check(inp, block_table(inp, s, schedule_costs(inp, s)), edge_table(inp, s)):
             return cost, s
     return np.inf, Schedule.empty(inp)
