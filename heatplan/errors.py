@@ -19,6 +19,10 @@ class ScenarioError(InputError):
     """A scenario file or override set is wrong (unknown key, bad value, bad year range)."""
 
 
+class SolverError(InputError):
+    """The named solver is not one heatplan or Pyomo knows, or it is not installed here."""
+
+
 class ConvergenceError(HeatplanError):
     """A network simulation did not converge, even after retries."""
 

@@ -31,6 +31,14 @@ log = logging.getLogger("heatplan.cli.plan")
 @click.option(
     "--mip-gap", type=click.FloatRange(min=0, max=1), default=None, help="Relative MIP gap, e.g. 0.01."
 )
+@click.option(
+    "--solver",
+    "solver_name",
+    default=None,
+    metavar="NAME",
+    help="highs (default: the model straight to HiGHS) or a Pyomo solver installed here, e.g. "
+    "appsi_highs, cbc, glpk, gurobi, cplex (the Pyomo model solved through Pyomo).",
+)
 @user_errors
 def plan_cmd(
     scenario_spec: str | None,
@@ -38,6 +46,7 @@ def plan_cmd(
     out_dir: Path,
     time_limit: float | None,
     mip_gap: float | None,
+    solver_name: str | None,
 ) -> None:
     """Make a verified plan: the order of measures per block and year.
 
@@ -45,8 +54,12 @@ def plan_cmd(
     planned year with a pandapipes simulation of the heat networks.
     """
     from heatplan.batch.folder import write_plan_folder
+    from heatplan.optimisation import check_solver
 
-    scenario = load_scenario(scenario_spec).with_solver(time_limit_s=time_limit, mip_gap=mip_gap)
+    scenario = load_scenario(scenario_spec).with_solver(
+        time_limit_s=time_limit, mip_gap=mip_gap, name=solver_name
+    )
+    check_solver(scenario.solver.name)  # before any output
     blocks = load_stock(stock)
     with progress_display() as prog:
         folder = write_plan_folder(

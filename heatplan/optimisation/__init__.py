@@ -19,16 +19,36 @@ from heatplan.optimisation import diagnose
 from heatplan.optimisation.cuts import Cut
 from heatplan.optimisation.inputs import ModelInputs, build_inputs
 from heatplan.optimisation.network import NetworkInput, standin_network
+from heatplan.optimisation.pyomo_solve import FAST_SOLVER, PyomoSession, check_solver
 from heatplan.optimisation.results import Result, make_result
 from heatplan.optimisation.solve import Session, SolveOutput
 from heatplan.scenario import Scenario
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Cut", "NetworkInput", "Result", "Session", "optimise", "resolve", "standin_network"]
+__all__ = [
+    "Cut",
+    "NetworkInput",
+    "PyomoSession",
+    "Result",
+    "Session",
+    "build_inputs",
+    "check_solver",
+    "optimise",
+    "resolve",
+    "standin_network",
+]
 
 
-def _meta(out: SolveOutput, session: Session, extra: dict[str, Any]) -> dict[str, Any]:
+def new_session(inp: ModelInputs, scenario: Scenario, elastic: bool = False) -> Session | PyomoSession:
+    """The scenario's route: ``solver.name`` "highs" straight to HiGHS, any other name through Pyomo."""
+    name, threads = scenario.solver.name, scenario.solver.threads
+    if name == FAST_SOLVER:
+        return Session(inp, elastic=elastic, threads=threads)
+    return PyomoSession(inp, elastic=elastic, solver=name, threads=threads)
+
+
+def _meta(out: SolveOutput, session: Session | PyomoSession, extra: dict[str, Any]) -> dict[str, Any]:
     return {
         "status": out.status,
         "objective_eur": out.objective_eur,
@@ -50,7 +70,7 @@ def _elastic(
 ) -> Result:
     """Diagnostic mode: deadline and pins soft, horizon to ``years.horizon_end``."""
     inp = build_inputs(blocks, scenario, networks, sources, end_year=scenario.years.horizon_end)
-    session = Session(inp, elastic=True, threads=scenario.solver.threads)
+    session = new_session(inp, scenario, elastic=True)
     out = session.solve(scenario.solver.time_limit_s, scenario.solver.mip_gap)
     if out.schedule is None or out.columns is None:
         raise InfeasibleError(f"no schedule found even with a soft deadline ({out.status})")
@@ -83,13 +103,14 @@ def optimise(
     raise :class:`~heatplan.errors.InfeasibleError` naming them.
     """
     t0 = time.perf_counter()
+    check_solver(scenario.solver.name)
     scenario = scenario.with_solver(time_limit_s=time_limit_s, mip_gap=mip_gap)
     inp = build_inputs(blocks, scenario, networks, sources)
     checks = diagnose.limit_checks(inp)
     if any(c.binds for c in checks) or diagnose.no_option_blocks(inp):
         log.info("deadline out of reach by arithmetic; solving the elastic model")
         return _elastic(blocks, scenario, networks, sources, checks, t0)
-    session = Session(inp, elastic=False, threads=scenario.solver.threads)
+    session = new_session(inp, scenario)
     out = session.solve(scenario.solver.time_limit_s, scenario.solver.mip_gap)
     if out.schedule is None:
         log.info("hard model %s; solving the elastic model", out.status)
@@ -105,7 +126,7 @@ def optimise(
 
 def resolve(result: Result, cuts: list[Cut], time_limit_s: float = 300.0, mip_gap: float = 0.01) -> Result:
     """Add cuts to a result's live model and re-solve, warm-started from its schedule."""
-    session: Session = result.session
+    session: Session | PyomoSession = result.session
     t0 = time.perf_counter()
     session.add_cuts(cuts)
     out = session.solve(time_limit_s, mip_gap, start=result.schedule)

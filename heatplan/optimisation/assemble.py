@@ -127,6 +127,18 @@ def build_model(
     return Built(m, idx, variables, const, n_rows, all_rows, c, route)
 
 
+def add_rows(built: Built, rows: Rows) -> None:
+    """Add rows (e.g. the cuts of the verification loop) to the Pyomo model's ``cuts`` list."""
+    variables = built.variables
+    for i in range(len(rows)):
+        a, b = rows.ptr[i], rows.ptr[i + 1]
+        expr = LinearExpression(
+            constant=0.0, linear_coefs=rows.vals[a:b], linear_vars=[variables[c] for c in rows.cols[a:b]]
+        )
+        lo, hi = rows.lb[i], rows.ub[i]
+        built.model.cuts.add(expr == lo if lo == hi else (expr >= lo if hi == INF else expr <= hi))
+
+
 @dataclass
 class HighsModel:
     """A HiGHS instance holding the compiled model, with the Pyomo column of every HiGHS column."""

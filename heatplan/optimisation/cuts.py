@@ -46,7 +46,7 @@ class Cut:
     ub: float = INF
 
 
-def _columns(inp: ModelInputs, idx: Index, term: Term) -> np.ndarray:
+def term_columns(inp: ModelInputs, idx: Index, term: Term) -> np.ndarray:
     """Model columns a term refers to (their sum is the decision's value)."""
     t = int(min(term.year, int(inp.years[-1])) - int(inp.years[0]))
     if t < 0:
@@ -88,7 +88,7 @@ def cut_rows(inp: ModelInputs, idx: Index, cuts: Iterable[Cut]) -> Rows:
         cols: list[int] = []
         vals: list[float] = []
         for term in cut.terms:
-            c = _columns(inp, idx, term)
+            c = term_columns(inp, idx, term)
             cols += c.tolist()
             vals += [term.coeff] * len(c)
         if cut.lb == cut.ub:

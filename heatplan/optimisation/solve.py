@@ -16,9 +16,8 @@ import highspy
 import numpy as np
 import pyomo.environ as pyo
 import scipy.sparse as sp
-from pyomo.core.expr.numeric_expr import LinearExpression
 
-from heatplan.optimisation.assemble import Built, HighsModel, build_model, hand_over
+from heatplan.optimisation.assemble import Built, HighsModel, add_rows, build_model, hand_over
 from heatplan.optimisation.cuts import Cut, CutBook, cut_rows
 from heatplan.optimisation.greedy import greedy_schedule
 from heatplan.optimisation.inputs import ModelInputs
@@ -382,14 +381,13 @@ class Session:
         """Add cuts to the Pyomo model and to the live HiGHS instance; returns the rows added."""
         cuts = list(cuts)
         rows = cut_rows(self.inputs, self.built.index, cuts)
-        hm, variables = self.highs_model, self.built.variables
+        add_rows(self.built, rows)
+        hm = self.highs_model
         for i in range(len(rows)):
             a, b = rows.ptr[i], rows.ptr[i + 1]
             cols, vals = rows.cols[a:b], rows.vals[a:b]
             self._ensure_columns(cols)
-            expr = LinearExpression(constant=0.0, linear_coefs=vals, linear_vars=[variables[c] for c in cols])
             lo, hi = rows.lb[i], rows.ub[i]
-            self.built.model.cuts.add(expr == lo if lo == hi else (expr >= lo if hi == INF else expr <= hi))
             status = self.highs.addRow(
                 -highspy.kHighsInf if lo == -INF else lo,
                 highspy.kHighsInf if hi == INF else hi,

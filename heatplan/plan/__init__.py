@@ -1,5 +1,5 @@
 """The plan: optimise the order of measures and verify every planned year with the network simulation."""
 
-from heatplan.plan.pipeline import Plan, run_plan
+from heatplan.plan.pipeline import Plan, model_inputs, run_plan
 
-__all__ = ["Plan", "run_plan"]
+__all__ = ["Plan", "model_inputs", "run_plan"]

@@ -23,7 +23,8 @@ from heatplan.buildings.stock import today_mask
 from heatplan.errors import InfeasibleError
 from heatplan.networks.layout import Layout, build_layout
 from heatplan.networks.sizing import size_layout
-from heatplan.optimisation import NetworkInput, Result, optimise, resolve
+from heatplan.optimisation import NetworkInput, Result, build_inputs, check_solver, optimise, resolve
+from heatplan.optimisation.inputs import ModelInputs
 from heatplan.plan.feedback import feedback
 from heatplan.plan.verify import NetworkModels, StateCheck, Verifier
 from heatplan.scenario import Scenario
@@ -102,6 +103,20 @@ def lay_out(
     return NetworkModels(layouts, sizings, sources)
 
 
+def model_inputs(
+    stock: pd.DataFrame, scenario: Scenario, sources: pd.DataFrame | None = None, streets: Path | None = None
+) -> ModelInputs:
+    """The optimisation's inputs for a stock, its networks laid out and sized as ``run_plan`` does.
+
+    For working with the model yourself, e.g. ``PyomoSession(model_inputs(stock, scenario))``.
+    """
+    stock = stock.reset_index(drop=True)
+    sources = read_sources() if sources is None else sources
+    nets = lay_out(stock, scenario, sources, streets)
+    networks = {r: NetworkInput.from_layout(nets.layouts[r], nets.sizings[r]) for r in nets.layouts}
+    return build_inputs(stock, scenario, networks, sources)
+
+
 def schedule_table(stock: pd.DataFrame, result: Result) -> pd.DataFrame:
     """The optimiser's per-block table aligned with the stock (index 0..n-1)."""
     t = result.blocks.set_index("block_id").reindex(stock["block_id"].astype(str))
@@ -138,6 +153,7 @@ def run_plan(
 ) -> Plan:
     """Optimise and verify until every planned year passes (or the rounds run out)."""
     prog = progress or _noop
+    check_solver(scenario.solver.name)  # an unknown or missing solver fails before any work
     stock = stock.reset_index(drop=True)
     sources = read_sources() if sources is None else sources
     timings: dict[str, float] = {}

@@ -158,8 +158,9 @@ class Verification(_Frozen):
 
 
 class Solver(_Frozen):
-    """Solver settings."""
+    """Solver settings: "highs" hands the model straight to HiGHS; any other name is a Pyomo solver."""
 
+    name: str = Field("highs", min_length=1)
     time_limit_s: float = Field(300.0, gt=0)
     mip_gap: float = Field(0.01, ge=0, le=1)
     threads: int = Field(2, ge=1)
