@@ -110,12 +110,13 @@ class Dwellings:
         self.postcode = _join(pc4.astype(int), letters[pand % 21], letters[(pand // 21) % 21])
 
     def csv_chunks(self, wkt: bool) -> Iterator[np.ndarray]:
-        """Lines of a BAG CSV (``x``/``y`` columns, or a WKT ``geom`` column last)."""
+        """Lines of a BAG CSV with a CBS buurt code column: points as ``x``/``y`` columns, or as a
+        WKT ``geom`` column first (as ``ogr2ogr -lco GEOMETRY=AS_WKT`` puts it)."""
+        buurt = np.array(["BU05183387", "BU05183388"])
         for a in range(0, self.n, CHUNK):
             s = slice(a, a + CHUNK)
             xy = np.round(self.x[s], 1), np.round(self.y[s], 1)
-            where = _join('"POINT (', xy[0], " ", xy[1], ')"') if wkt else _join(xy[0], ",", xy[1])
-            yield _join(
+            row = _join(
                 self.vbo[s],
                 ",",
                 self.area[s],
@@ -132,12 +133,16 @@ class Dwellings:
                 ",",
                 self.pand_status[s],
                 ",",
-                where,
+                buurt[np.arange(a, a + len(xy[0])) % 2],
             )
+            if wkt:
+                yield _join('"POINT (', xy[0], " ", xy[1], ')",', row)
+            else:
+                yield _join(row, ",", xy[0], ",", xy[1])
 
     def write_csv(self, path: Path, wkt: bool) -> None:
-        header = ",".join(BAG_COLUMNS) + (",geom" if wkt else ",x,y")
-        _write_lines(path, header, self.csv_chunks(wkt))
+        header = ",".join(BAG_COLUMNS) + ",buurtcode"
+        _write_lines(path, "geom," + header if wkt else header + ",x,y", self.csv_chunks(wkt))
 
     def write_gpkg(self, path: Path) -> None:
         """The PDOK bag-light layout: layer ``verblijfsobject``, points in EPSG:28992."""
@@ -368,6 +373,19 @@ def national_points(
         ys.append(cy[per] + rng.uniform(-15, 15, n))
         pands.append(per + (n_box if pands else 0))
     return Dwellings(np.concatenate(xs), np.concatenate(ys), np.concatenate(pands), "0518", rng)
+
+
+def city_pair(folder: Path, rows: int, wkt: bool, seed: int = 1) -> dict[str, Path]:
+    """Write ``ep_v4.csv`` (``rows`` labels) and ``bag.csv`` (``0.95 * rows`` points, x/y or WKT)."""
+    files = {"ep": folder / "ep_v4.csv", "bag": folder / "bag.csv"}
+    if (folder / "complete").exists():
+        return files
+    folder.mkdir(parents=True, exist_ok=True)
+    d, rng = city(rows, seed)
+    write_ep_v4(files["ep"], d, rows, rng)
+    d.write_csv(files["bag"], wkt)
+    (folder / "complete").write_text(f"rows={rows} wkt={wkt}\n")
+    return files
 
 
 def national(folder: Path, ep_rows: int, points: int, gemeente_rows: int, seed: int = 7) -> dict[str, Path]:

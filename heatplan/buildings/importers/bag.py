@@ -107,10 +107,15 @@ class BagRead:
     bbox: tuple[float, float, float, float] | None = None
     address: bool = False
     keep_ids: bool = False
+    postcode: bool = True  # read the postcode column (for --block-by postcode, --gas-use, --owners)
 
 
-def _wanted(block_column: str | None, address: bool) -> dict[str, tuple[str, ...]]:
-    wanted = {k: v for k, v in COLUMNS.items() if address or k not in ADDRESS_FIELDS}
+def _wanted(read: BagRead) -> dict[str, tuple[str, ...]]:
+    skip = set() if read.address else set(ADDRESS_FIELDS)
+    if not read.postcode and not read.address:
+        skip.add("postcode")
+    wanted = {k: v for k, v in COLUMNS.items() if k not in skip}
+    block_column = read.block_column
     if block_column:
         wanted["block_key"] = (norm_header(block_column, strip_pand=False),)
     return wanted
@@ -231,7 +236,7 @@ def _reduce_chunk(chunk: pd.DataFrame, cols: dict[str, str], counts: BagCounts, 
 def _read_csv(path: Path, read: BagRead, counts: BagCounts, seen: list[np.ndarray]) -> list[pd.DataFrame]:
     check_encoding(path, WHAT, [COLUMNS[f][0] for f in REQUIRED] + ["pand_identificatie", "x", "y"])
     layout = sniff_layout(path, WHAT, [COLUMNS["vbo_id"][0], COLUMNS["use"][0]], strip_pand=False)
-    cols = match_columns(layout.headers, _wanted(read.block_column, read.address), strip_pand=False)
+    cols = match_columns(layout.headers, _wanted(read), strip_pand=False)
     _check_columns(path, list(layout.headers), cols, read.block_column, geometry=False, address=read.address)
     if {"x_rd", "y_rd"} <= set(cols):
         cols.pop("wkt", None)
@@ -265,7 +270,7 @@ def _read_gpkg(path: Path, read: BagRead, counts: BagCounts, seen: list[np.ndarr
     layer = _gpkg_layer(path)
     info = pyogrio.read_info(path, layer=layer)
     fields = [str(f) for f in info["fields"]]
-    cols = match_columns(fields, _wanted(read.block_column, read.address), strip_pand=False)
+    cols = match_columns(fields, _wanted(read), strip_pand=False)
     cols.pop("wkt", None)
     _check_columns(path, fields, cols, read.block_column, geometry=True, address=read.address)
     counts.columns, counts.source = cols, f"GeoPackage layer '{layer}'"

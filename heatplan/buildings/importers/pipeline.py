@@ -184,6 +184,7 @@ def _read_big(
         bbox=small.area.bbox if small.area else None,
         address=small.owners is not None and small.owners.by == "address",
         keep_ids=small.owners is not None,
+        postcode=o.block_by == "postcode" or small.gas is not None,
     )
     if small.area is None:
         # The two files are read at the same time: the CSV parser releases the GIL while it tokenises.
