@@ -357,6 +357,14 @@ def _bad_case(tmp_path: Path, case: str) -> tuple[list[str], str]:
         return [*base, "--buurten", str(write_buurten(tmp_path / "b.gpkg")), "--gemeente", "GM0599"], (
             "no buurten of municipality GM0599"
         )
+    if case == "bbox_empty":
+        return [*base, "--buurt-code", "BU05183387", "--bbox", "0,300000,100,300100"], (
+            "no verblijfsobject inside the area to import"
+        )
+    if case == "header_only_ep":
+        ep = tmp_path / "ep.csv"
+        ep.write_text(EP.read_text(encoding="utf-8-sig").splitlines()[2] + "\n", encoding="utf-8")
+        return ["--ep-online", str(ep), "--bag", str(BAG_GPKG), "--buurt-code", "BU05183387"], "a header but no rows"
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"\xef\xbb\xbf\n" if case == "empty_ep" else b"")
     args = {
@@ -381,6 +389,8 @@ BAD = [
     "empty_bag",
     "empty_gas",
     "empty_owners",
+    "bbox_empty",
+    "header_only_ep",
 ]
 
 

@@ -335,7 +335,10 @@ def read_bag(path: Path, read: BagRead | None = None) -> tuple[pd.DataFrame, Bag
         parts = _read_gpkg(path, read, counts, seen)
     else:
         parts = _read_csv(path, read, counts, seen)
-    if counts.rows_read == 0:
+    if counts.rows_read == counts.outside_area:
+        if read.bbox is not None and (counts.rows_read or is_sqlite):
+            box = ",".join(f"{v:g}" for v in read.bbox)
+            raise InputError(f"{path}: no verblijfsobject inside the area to import (box {box}, RD New)")
         raise InputError(f"{path}: a header but no rows ({WHAT} expected)")
     if read.keep_ids:
         counts.ids_seen = np.unique(np.concatenate(seen)) if seen else np.zeros(0, dtype=np.int64)

@@ -7,6 +7,8 @@ types before the next one is read, so memory follows the number of kept labels, 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +46,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "area_m2": ("gebruiksoppervlaktethermischezone", "gebruiksoppervlakte"),
 }
 REQUIRED = ("vbo_id", "label", "survey_date")
+#: Verblijfsobject ids to keep (sorted), a Future of them, or None for all.
+KeepIds = np.ndarray | Future[np.ndarray] | None
 _LABEL_RANK = {lab: np.int8(i) for i, lab in enumerate(EP_LABELS)}
 
 
@@ -161,11 +165,32 @@ def _latest(labels: pd.DataFrame) -> pd.DataFrame:
     return labels.iloc[order[last]].reset_index(drop=True)
 
 
-def read_ep_online(path: Path, keep_ids: np.ndarray | None = None) -> tuple[pd.DataFrame, EpCounts]:
+def _reduce_all(
+    chunks: Iterator[pd.DataFrame], cols: dict[str, str], counts: EpCounts, keep_ids: KeepIds
+) -> list[pd.DataFrame]:
+    """Reduce the chunks; with a future ``keep_ids``, chunks read before it is done wait (raw)."""
+    parts: list[pd.DataFrame] = []
+    waiting: list[pd.DataFrame] = []
+    for chunk in chunks:
+        if isinstance(keep_ids, Future) and not keep_ids.done():
+            waiting.append(chunk)
+            continue
+        ids = keep_ids.result() if isinstance(keep_ids, Future) else keep_ids
+        parts += [_reduce_chunk(c, cols, counts, ids) for c in [*waiting, chunk]]
+        waiting = []
+    if waiting:
+        ids = keep_ids.result() if isinstance(keep_ids, Future) else keep_ids
+        parts += [_reduce_chunk(c, cols, counts, ids) for c in waiting]
+    return parts
+
+
+def read_ep_online(path: Path, keep_ids: KeepIds = None) -> tuple[pd.DataFrame, EpCounts]:
     """The latest valid label per verblijfsobject in an EP-Online CSV, and what was dropped.
 
-    ``keep_ids`` (sorted int64 verblijfsobject ids): keep only the labels of these dwellings,
-    dropping the others chunk by chunk while the file streams.
+    ``keep_ids`` (sorted int64 verblijfsobject ids, or a Future of them): keep only the labels
+    of these dwellings, dropping the others chunk by chunk while the file streams. With a
+    Future (the BAG still being read on another thread) the file is parsed meanwhile, and the
+    chunks read before the ids are known wait, unreduced, for them.
 
     Returns a frame with ``vbo_id`` (int64, unique), ``label`` (EP label text), ``survey_date``
     (yyyymmdd) and, where the file has them, ``type_code`` (from Gebouwtype and Gebouwsubtype,
@@ -181,7 +206,7 @@ def read_ep_online(path: Path, keep_ids: np.ndarray | None = None) -> tuple[pd.D
     log.info("%s: EP-Online %s layout, header on line %d", path, counts.layout, layout.header_line + 1)
     text_cols = [cols[f] for f in TEXT_FIELDS if f in cols]
     chunks = iter_csv(path, layout, list(cols.values()), text_cols)
-    parts = [_reduce_chunk(c, cols, counts, keep_ids) for c in chunks]
+    parts = _reduce_all(chunks, cols, counts, keep_ids)
     if counts.rows_read == 0:
         raise InputError(f"{path}: a header but no rows ({WHAT} expected)")
     if not parts:

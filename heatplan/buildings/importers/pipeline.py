@@ -18,7 +18,7 @@ The rules (docs/data-formats.md):
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,13 +194,35 @@ def _read_big(
             labels, ep_counts = ep_job.result()
             dwellings, bag_counts = bag_job.result()
         return dwellings, bag_counts, labels, ep_counts
-    dwellings, bag_counts = read_bag(Path(bag), read)
-    if small.area.polygons is not None:  # the exact outline; the read used its box
-        inside = small.area.contains(dwellings["x_rd"].to_numpy(float), dwellings["y_rd"].to_numpy(float))
-        bag_counts.outside_area += int((~inside).sum())
-        dwellings = dwellings[inside].reset_index(drop=True)
-    labels, ep_counts = read_ep_online(Path(ep_online), keep_ids=np.unique(dwellings["vbo_id"].to_numpy()))
+    ids: Future[np.ndarray] = Future()
+
+    def area_job() -> tuple[pd.DataFrame, BagCounts]:
+        try:
+            dwellings, counts = _read_area(Path(bag), read, small.area)  # type: ignore[arg-type]
+        except BaseException as exc:
+            ids.set_exception(exc)
+            raise
+        ids.set_result(np.unique(dwellings["vbo_id"].to_numpy()))
+        return dwellings, counts
+
+    # The BAG (the area's box, through its spatial index) and EP-Online are read at the same
+    # time: EP-Online's chunks wait for the area's verblijfsobject ids, then are filtered.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        bag_future = pool.submit(area_job)
+        ep_future = pool.submit(read_ep_online, Path(ep_online), ids)
+        dwellings, bag_counts = bag_future.result()
+        labels, ep_counts = ep_future.result()
     return dwellings, bag_counts, labels, ep_counts
+
+
+def _read_area(bag: Path, read: BagRead, area: Area) -> tuple[pd.DataFrame, BagCounts]:
+    """The BAG dwellings inside the area: read for its box, then tested against its outline."""
+    dwellings, counts = read_bag(bag, read)
+    if area.polygons is not None:
+        inside = area.contains(dwellings["x_rd"].to_numpy(float), dwellings["y_rd"].to_numpy(float))
+        counts.outside_area += int((~inside).sum())
+        dwellings = dwellings[inside].reset_index(drop=True)
+    return dwellings, counts
 
 
 def _locate(bag: pd.DataFrame, buurten: Buurten | None, o: ImportOptions) -> pd.DataFrame:
