@@ -364,7 +364,8 @@ def _bad_case(tmp_path: Path, case: str) -> tuple[list[str], str]:
     if case == "header_only_ep":
         ep = tmp_path / "ep.csv"
         ep.write_text(EP.read_text(encoding="utf-8-sig").splitlines()[2] + "\n", encoding="utf-8")
-        return ["--ep-online", str(ep), "--bag", str(BAG_GPKG), "--buurt-code", "BU05183387"], "a header but no rows"
+        args = ["--ep-online", str(ep), "--bag", str(BAG_GPKG), "--buurt-code", "BU05183387"]
+        return args, "a header but no rows"
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"\xef\xbb\xbf\n" if case == "empty_ep" else b"")
     args = {

@@ -289,12 +289,12 @@ def _buurt_counts(d: pd.DataFrame, buurten: Buurten | None, before: int, after: 
     counts = np.bincount(src.astype(np.int64), minlength=4)
     return BuurtCounts(
         source=buurten.source if buurten else "",
+        polygons_read=len(buurten.codes) if buurten else 0,
         from_column=int(counts[0]),
         by_location=int(counts[1]),
         outside_kept=int(counts[2]),
         from_option=int(counts[3]),
         outside_dropped=before - after,
-        buurten=int(d["buurt_code"].nunique()) if "buurt_code" in d else 1,
     )
 
 
@@ -377,6 +377,7 @@ def import_stock(
         report.owners = _owners(d, small.owners, bag_counts.ids_seen, small.area is not None, Path(bag))
     blocks, mixed = aggregate_blocks(d, o)
     report.blocks = len(blocks)
+    report.buurten.buurten = int(blocks["buurt_code"].nunique())
     if report.gas is not None:
         report.gas.blocks_measured = int(blocks["gas_m3_per_yr"].notna().sum())
         report.gas.blocks_estimated = report.blocks - report.gas.blocks_measured

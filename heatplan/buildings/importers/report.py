@@ -13,13 +13,14 @@ from heatplan.buildings.importers.eponline import EpCounts
 class BuurtCounts:
     """CBS buurten: where each dwelling's code came from."""
 
-    source: str = ""  # "column", "location", "--buurt-code" or a mix
+    source: str = ""  # the buurten file and layer
+    polygons_read: int = 0
     from_column: int = 0
     by_location: int = 0
     outside_dropped: int = 0
     outside_kept: int = 0  # outside every buurt, given the nearest
     from_option: int = 0
-    buurten: int = 0  # distinct buurten among the dwellings kept
+    buurten: int = 0  # distinct buurten in the block table
 
 
 @dataclass
@@ -109,8 +110,10 @@ class ImportReport:
         parts = []
         if bu.from_column:
             parts.append(f"{bu.from_column:,} dwellings from the BAG buurtcode column")
-        if bu.by_location:
-            parts.append(f"{bu.by_location:,} by location in {bu.source}")
+        if bu.by_location or bu.source:
+            parts.append(
+                f"{bu.by_location:,} by location in {bu.source} ({bu.polygons_read:,} polygons read)"
+            )
         if bu.outside_kept:
             parts.append(f"{bu.outside_kept:,} outside every buurt, given the nearest")
         if bu.from_option:
