@@ -117,3 +117,39 @@ def _code(values: pd.Series, prefix: str, digits: int) -> pd.Series:
     text = values.astype(str).str.strip().replace({"nan": "", "None": ""})
     nums = text.str.replace(r"\D", "", regex=True)
     return (prefix + nums).where(nums.str.len().eq(digits), text)
+
+
+def block_owners(codes: np.ndarray, owner: np.ndarray, owner_type: np.ndarray, n: int,
+                 default_owner: str) -> tuple[np.ndarray, np.ndarray, int]:  # fmt: skip
+    """Owner and owner type per block, and how many blocks are mixed.
+
+    ``owner`` per dwelling ("" where unnamed), ``owner_type`` per dwelling (always set). A block
+    whose dwellings have several owner types is ``mixed`` (an owners' association); its owner is
+    the named owner of most of its dwellings (ties: alphabetical), else ``default_owner``.
+    """
+    t_codes, t_uniques = pd.factorize(owner_type, sort=True)
+    lo = np.full(n, np.iinfo(np.int64).max)
+    hi = np.full(n, -1)
+    np.minimum.at(lo, codes, t_codes)
+    np.maximum.at(hi, codes, t_codes)
+    mixed = lo != hi
+    types = np.where(mixed, "mixed", np.asarray(t_uniques, dtype=object)[lo.clip(0, len(t_uniques) - 1)])
+    named = owner != ""
+    owners = np.full(n, default_owner, dtype=object)
+    if named.any():
+        top = most_common(codes[named], owner[named], n)
+        has = np.bincount(codes[named], minlength=n) > 0
+        owners[has] = top[has]
+    return owners, types.astype(object), int(mixed.sum())
+
+
+def block_gas(codes: np.ndarray, m3_per_yr: np.ndarray, n: int) -> np.ndarray:
+    """Measured gas use per block.
+
+    The sum over its dwellings when every dwelling has a value, else NaN (the whole block is
+    left to the estimate).
+    """
+    measured = np.isfinite(m3_per_yr)
+    total = np.bincount(codes, weights=np.where(measured, m3_per_yr, 0.0), minlength=n)
+    complete = np.bincount(codes, weights=measured, minlength=n) == np.bincount(codes, minlength=n)
+    return np.where(complete, np.round(total, 1), np.nan)

@@ -210,8 +210,21 @@ def parse_date_key(values: pd.Series) -> pd.Series:
     return pd.Series(by_unique(values, _date_keys, np.int32(0)), index=values.index)
 
 
+def check_file(path: Path, what: str) -> None:
+    """Raise a clear InputError if ``path`` is missing, not a file, or empty."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file (expected {what})")
+    if not path.is_file():
+        raise InputError(f"{path}: not a file (expected {what})")
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    if not head.removeprefix(codecs.BOM_UTF8).strip():
+        raise InputError(f"{path}: the file is empty (expected {what})")
+
+
 def check_encoding(path: Path, what: str, expected: Sequence[str]) -> None:
-    """Raise a clear InputError if ``path`` starts with bytes that are not UTF-8 text."""
+    """Raise a clear InputError if ``path`` is missing, empty, or does not start as UTF-8 text."""
+    check_file(path, what)
     with path.open("rb") as fh:
         head = fh.read(4096)
     hint = f"expected {what}, a UTF-8 CSV with columns {', '.join(expected)}"

@@ -7,6 +7,8 @@ types before the next one is read, so memory follows the number of kept labels, 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from heatplan.buildings.importers.common import (
 )
 from heatplan.buildings.importers.dwelling_types import UNKNOWN, type_code
 from heatplan.buildings.labels import EP_LABELS
+from heatplan.errors import InputError
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "area_m2": ("gebruiksoppervlaktethermischezone", "gebruiksoppervlakte"),
 }
 REQUIRED = ("vbo_id", "label", "survey_date")
+#: Verblijfsobject ids to keep (sorted), a Future of them, or None for all.
+KeepIds = np.ndarray | Future[np.ndarray] | None
 _LABEL_RANK = {lab: np.int8(i) for i, lab in enumerate(EP_LABELS)}
 
 
@@ -51,6 +56,7 @@ class EpCounts:
     """What happened to the rows of an EP-Online file."""
 
     rows_read: int = 0
+    outside_area: int = 0
     non_residential: int = 0
     permit_stage: int = 0
     no_vbo_id: int = 0
@@ -88,9 +94,27 @@ def _type_codes(chunk: pd.DataFrame, cols: dict[str, str]) -> np.ndarray:
     return codes[pair]
 
 
-def _reduce_chunk(chunk: pd.DataFrame, cols: dict[str, str], counts: EpCounts) -> pd.DataFrame:
-    """Filter one chunk and keep compact columns: vbo_id, rank, dates, type code, year, area."""
+def _in_sorted(values: np.ndarray, sorted_ids: np.ndarray) -> np.ndarray:
+    """Which ``values`` are among ``sorted_ids`` (sorted, unique)."""
+    if not len(sorted_ids):
+        return np.zeros(len(values), dtype=bool)
+    pos = np.searchsorted(sorted_ids, values).clip(0, len(sorted_ids) - 1)
+    return sorted_ids[pos] == values
+
+
+def _reduce_chunk(chunk: pd.DataFrame, cols: dict[str, str], counts: EpCounts,
+                  keep_ids: np.ndarray | None = None) -> pd.DataFrame:  # fmt: skip
+    """Filter one chunk and keep compact columns: vbo_id, rank, dates, type code, year, area.
+
+    With ``keep_ids`` (sorted), rows of other verblijfsobjecten are dropped first (counted as
+    outside the area), before anything else is parsed.
+    """
     counts.rows_read += len(chunk)
+    if keep_ids is not None:
+        ids = parse_id(chunk[cols["vbo_id"]]).fillna(-1).to_numpy(np.int64)
+        inside = _in_sorted(ids, keep_ids) | (ids < 0)  # rows without an id: counted below
+        counts.outside_area += int((~inside).sum())
+        chunk = chunk[inside]
     keep = np.ones(len(chunk), dtype=bool)
     if "building_class" in cols:
         klass = by_unique(chunk[cols["building_class"]], lambda u: u.str.strip().str.upper().str[:1], "")
@@ -141,8 +165,32 @@ def _latest(labels: pd.DataFrame) -> pd.DataFrame:
     return labels.iloc[order[last]].reset_index(drop=True)
 
 
-def read_ep_online(path: Path) -> tuple[pd.DataFrame, EpCounts]:
+def _reduce_all(
+    chunks: Iterator[pd.DataFrame], cols: dict[str, str], counts: EpCounts, keep_ids: KeepIds
+) -> list[pd.DataFrame]:
+    """Reduce the chunks; with a future ``keep_ids``, chunks read before it is done wait (raw)."""
+    parts: list[pd.DataFrame] = []
+    waiting: list[pd.DataFrame] = []
+    for chunk in chunks:
+        if isinstance(keep_ids, Future) and not keep_ids.done():
+            waiting.append(chunk)
+            continue
+        ids = keep_ids.result() if isinstance(keep_ids, Future) else keep_ids
+        parts += [_reduce_chunk(c, cols, counts, ids) for c in [*waiting, chunk]]
+        waiting = []
+    if waiting:
+        ids = keep_ids.result() if isinstance(keep_ids, Future) else keep_ids
+        parts += [_reduce_chunk(c, cols, counts, ids) for c in waiting]
+    return parts
+
+
+def read_ep_online(path: Path, keep_ids: KeepIds = None) -> tuple[pd.DataFrame, EpCounts]:
     """The latest valid label per verblijfsobject in an EP-Online CSV, and what was dropped.
+
+    ``keep_ids`` (sorted int64 verblijfsobject ids, or a Future of them): keep only the labels
+    of these dwellings, dropping the others chunk by chunk while the file streams. With a
+    Future (the BAG still being read on another thread) the file is parsed meanwhile, and the
+    chunks read before the ids are known wait, unreduced, for them.
 
     Returns a frame with ``vbo_id`` (int64, unique), ``label`` (EP label text), ``survey_date``
     (yyyymmdd) and, where the file has them, ``type_code`` (from Gebouwtype and Gebouwsubtype,
@@ -150,8 +198,7 @@ def read_ep_online(path: Path) -> tuple[pd.DataFrame, EpCounts]:
     ``ep_construction_year`` and ``ep_area_m2``.
     """
     path = Path(path)
-    if path.is_file():
-        check_encoding(path, WHAT, [COLUMNS[f][0] for f in REQUIRED])
+    check_encoding(path, WHAT, [COLUMNS[f][0] for f in REQUIRED])
     layout = sniff_layout(path, WHAT, [COLUMNS[f][0] for f in REQUIRED])
     cols = match_columns(layout.headers, COLUMNS)
     counts = EpCounts(layout="v2" if layout.headers[0].lower().startswith("pand_") else "v4")
@@ -159,13 +206,17 @@ def read_ep_online(path: Path) -> tuple[pd.DataFrame, EpCounts]:
     log.info("%s: EP-Online %s layout, header on line %d", path, counts.layout, layout.header_line + 1)
     text_cols = [cols[f] for f in TEXT_FIELDS if f in cols]
     chunks = iter_csv(path, layout, list(cols.values()), text_cols)
-    parts = [_reduce_chunk(c, cols, counts) for c in chunks]
+    parts = _reduce_all(chunks, cols, counts, keep_ids)
+    if counts.rows_read == 0:
+        raise InputError(f"{path}: a header but no rows ({WHAT} expected)")
     if not parts:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in cols.values()})
         parts = [_reduce_chunk(empty, cols, counts)]
     labels = pd.concat(parts, ignore_index=True)
     labels = _latest(labels)
-    counts.older_duplicates = counts.rows_read - counts.non_residential - counts.permit_stage
+    counts.older_duplicates = (
+        counts.rows_read - counts.outside_area - counts.non_residential - counts.permit_stage
+    )
     counts.older_duplicates -= counts.no_vbo_id + counts.no_label + len(labels)
     counts.labels_kept = len(labels)
     labels["label"] = np.array(EP_LABELS, dtype=object)[labels["label_rank"].to_numpy()]

@@ -18,7 +18,7 @@ The rules (docs/data-formats.md):
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,18 +26,24 @@ import numpy as np
 import pandas as pd
 
 from heatplan.buildings.demand import default_label
-from heatplan.buildings.importers.aggregate import (
-    block_keys,
-    cbs_codes,
-    most_common,
-    weighted_median,
+from heatplan.buildings.importers.areas import (
+    Area,
+    Buurten,
+    area_of_gemeente,
+    parse_gemeente,
+    read_area,
+    read_buurten,
 )
-from heatplan.buildings.importers.bag import TEXT_FIELDS, BagCounts, read_bag
+from heatplan.buildings.importers.bag import ADDRESS_FIELDS, TEXT_FIELDS, BagCounts, BagRead, read_bag
+from heatplan.buildings.importers.blocks import BlockDefaults, aggregate_blocks
 from heatplan.buildings.importers.common import by_unique
 from heatplan.buildings.importers.dwelling_types import UNKNOWN, vesta_types
 from heatplan.buildings.importers.eponline import EpCounts, read_ep_online
-from heatplan.buildings.labels import EP_LABELS, label_rank
-from heatplan.buildings.schema import OPTIONAL, REQUIRED, validate_blocks
+from heatplan.buildings.importers.gas import MIN_CONNECTIONS, GasRanges, match_gas, read_gas
+from heatplan.buildings.importers.owners import Owners, address_keys, match_owners, read_owners
+from heatplan.buildings.importers.report import BuurtCounts, GasCounts, ImportReport, OwnerCounts
+from heatplan.buildings.labels import label_rank
+from heatplan.buildings.schema import validate_blocks
 from heatplan.errors import InputError
 
 #: BAG's placeholder for an unknown area.
@@ -45,51 +51,27 @@ BAG_UNKNOWN_AREA_M2 = 999999.0
 
 
 @dataclass(frozen=True)
-class ImportOptions:
-    """Choices of ``heatplan stock import``."""
+class ImportOptions(BlockDefaults):
+    """Choices of ``heatplan stock import`` (defaults for blocks: see :class:`BlockDefaults`)."""
 
-    block_by: str = "pand"
-    buurt_code: str | None = None
-    owner: str = "onbekend"
-    owner_type: str = "mixed"
-    heating: str = "gas_boiler"
-    cooking: str = "gas"
+    buurten: Path | None = None
+    gemeente: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    area: Path | None = None
+    outside: str = "drop"  # dwellings outside every buurt: "drop", or "keep" (the nearest buurt)
+    gas_use: Path | None = None
+    gas_min_connections: int = MIN_CONNECTIONS
+    owners: Path | None = None
 
 
 @dataclass
-class ImportReport:
-    """Counts of one import, for the command's printout and for tests."""
+class _SmallInputs:
+    """The small files, read and checked before the large ones."""
 
-    ep: EpCounts
-    bag: BagCounts
-    labels_matched: int = 0
-    labels_no_bag_match: int = 0
-    no_construction_year: int = 0
-    no_location: int = 0
-    areas_filled: int = 0
-    dwellings: int = 0
-    labels_estimated: int = 0
-    blocks: int = 0
-
-    def lines(self) -> list[str]:
-        """The printout, one line per figure."""
-        ep, bag = self.ep, self.bag
-        return [
-            f"EP-Online ({ep.layout} layout): {ep.rows_read:,} rows read",
-            f"  dropped: {ep.non_residential:,} non-residential, {ep.permit_stage:,} permit stage, "
-            f"{ep.no_vbo_id:,} without verblijfsobject id, {ep.no_label:,} without a valid label, "
-            f"{ep.older_duplicates:,} older labels of the same dwelling",
-            f"  labels kept: {ep.labels_kept:,}; used {self.labels_matched:,}, "
-            f"no BAG match {self.labels_no_bag_match:,}",
-            f"BAG ({bag.source}): {bag.rows_read:,} rows read",
-            f"  dropped: {bag.non_residential:,} non-residential, {bag.demolished:,} demolished, "
-            f"{bag.permit_stage:,} permit stage / not built, {bag.no_id + bag.duplicates:,} "
-            f"without id or repeated, {self.no_construction_year:,} without construction year, "
-            f"{self.no_location:,} without location",
-            f"dwellings kept: {self.dwellings:,} ({self.labels_estimated:,} labels estimated "
-            f"from type x period, {self.areas_filled:,} floor areas filled)",
-            f"blocks written: {self.blocks:,}",
-        ]
+    buurten: Buurten | None = None
+    area: Area | None = None
+    gas: GasRanges | None = None
+    owners: Owners | None = None
 
 
 def _valid(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
@@ -127,7 +109,7 @@ def _dwellings(labels: pd.DataFrame, bag: pd.DataFrame, report: ImportReport) ->
     area = np.where(np.isnan(area), _valid(ep["ep_area_m2"], 1e-9, np.inf), area)[keep]
     report.areas_filled = int(np.isnan(area).sum())
     area = np.where(np.isnan(area), np.nanmedian(area) if report.areas_filled < len(area) else 75.0, area)
-    texts = [c for c in (*TEXT_FIELDS, "block_key") if c in bag]
+    texts = [c for c in (*TEXT_FIELDS, *ADDRESS_FIELDS, "block_key", "buurt_from") if c in bag]
     d = pd.DataFrame(
         {
             "vbo_id": bag["vbo_id"].to_numpy()[keep],
@@ -163,90 +145,243 @@ def _estimate_labels(d: pd.DataFrame, report: ImportReport) -> None:
     d.loc[missing, "label_rank"] = label_rank(guess)
 
 
-def _texts(d: pd.DataFrame, codes: np.ndarray, n: int, options: ImportOptions) -> dict[str, np.ndarray]:
-    """Most common owner, owner type, heating, cooking and street per block (or the default)."""
-    out = {}
-    for col, default in (("owner", options.owner), ("owner_type", options.owner_type),
-                         ("heating", options.heating), ("cooking", options.cooking),
-                         ("street", "")):  # fmt: skip
-        if col not in d:
-            out[col] = np.full(n, default, dtype=object)
-            continue
-        values = by_unique(d[col], lambda u: u.str.strip(), "")
-        out[col] = most_common(codes, np.where(values == "", default, values), n)
+def _check_options(o: ImportOptions) -> None:
+    if o.gemeente and not o.buurten:
+        raise InputError("--gemeente needs --buurten FILE (the CBS wijk- en buurtkaart holds the outlines)")
+    if sum(v is not None for v in (o.gemeente, o.bbox, o.area)) > 1:
+        raise InputError("give one of --gemeente, --bbox and --area, not several")
+    if o.buurten and o.buurt_code:
+        raise InputError("give --buurten FILE or --buurt-code, not both")
+    if o.outside not in ("drop", "keep"):
+        raise InputError(f"--outside-buurten {o.outside!r}: expected drop or keep")
+
+
+def _read_small(o: ImportOptions) -> _SmallInputs:
+    """Read the buurten, area, gas and owners files (each fails on its own, before the big read)."""
+    out = _SmallInputs()
+    gemeente = parse_gemeente(o.gemeente) if o.gemeente else None
+    if o.buurten:
+        out.buurten = read_buurten(Path(o.buurten), gemeente)
+    if gemeente and out.buurten is not None and o.buurten:
+        out.area = area_of_gemeente(out.buurten, gemeente, Path(o.buurten))
+    elif o.bbox:
+        out.area = Area(tuple(o.bbox), None, "box " + ",".join(f"{v:g}" for v in o.bbox))  # type: ignore[arg-type]
+    elif o.area:
+        out.area = read_area(Path(o.area))
+    if o.gas_use:
+        out.gas = read_gas(Path(o.gas_use), o.gas_min_connections)
+    if o.owners:
+        out.owners = read_owners(Path(o.owners))
     return out
 
 
-def _blocks(d: pd.DataFrame, options: ImportOptions) -> pd.DataFrame:
-    """Aggregate dwellings to the block table (required columns + street)."""
-    codes, ids = block_keys(d, options.block_by)
-    n = len(ids)
-    area = d["area_m2"].to_numpy(float)
-    count = np.bincount(codes, minlength=n)
-    buurt, wijk = cbs_codes(d, options.buurt_code)
-    b_codes, b_uniques = pd.factorize(buurt)
-    w_codes, w_uniques = pd.factorize(wijk)
-    place = most_common(codes, b_codes.astype(np.int64) * len(w_uniques) + w_codes, n).astype(np.int64)
-    texts = _texts(d, codes, n, options)
-    ranks = weighted_median(codes, d["label_rank"].to_numpy(int), area, n)
-    return pd.DataFrame(
-        {
-            "block_id": ids,
-            "wijk_code": np.asarray(w_uniques, dtype=object)[place % len(w_uniques)],
-            "buurt_code": np.asarray(b_uniques, dtype=object)[place // len(w_uniques)],
-            "owner": texts["owner"],
-            "owner_type": texts["owner_type"],
-            "dwellings": count,
-            "floor_area_m2": np.round(np.bincount(codes, weights=area, minlength=n), 1),
-            "construction_year": weighted_median(codes, d["construction_year"].to_numpy(int), area, n),
-            "dwelling_type": most_common(codes, d["dwelling_type"], n),
-            "label": np.array(EP_LABELS, dtype=object)[ranks],
-            "x_rd": np.round(np.bincount(codes, weights=d["x_rd"].to_numpy(float), minlength=n) / count, 1),
-            "y_rd": np.round(np.bincount(codes, weights=d["y_rd"].to_numpy(float), minlength=n) / count, 1),
-            "heating": texts["heating"],
-            "cooking": texts["cooking"],
-            "street": texts["street"],
-        },
-        columns=[*REQUIRED, "street"],
+def _read_big(
+    ep_online: Path, bag: Path, o: ImportOptions, small: _SmallInputs
+) -> tuple[pd.DataFrame, BagCounts, pd.DataFrame, EpCounts]:
+    """BAG dwellings (of the area) and EP-Online labels (of those dwellings, with an area)."""
+    read = BagRead(
+        block_column=None if o.block_by in ("pand", "postcode") else o.block_by,
+        bbox=small.area.bbox if small.area else None,
+        address=small.owners is not None and small.owners.by == "address",
+        keep_ids=small.owners is not None,
+        postcode=o.block_by == "postcode" or small.gas is not None,
+    )
+    if small.area is None:
+        # The two files are read at the same time: the CSV parser releases the GIL while it tokenises.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            ep_job = pool.submit(read_ep_online, Path(ep_online))
+            bag_job = pool.submit(read_bag, Path(bag), read)
+            labels, ep_counts = ep_job.result()
+            dwellings, bag_counts = bag_job.result()
+        return dwellings, bag_counts, labels, ep_counts
+    ids: Future[np.ndarray] = Future()
+
+    def area_job() -> tuple[pd.DataFrame, BagCounts]:
+        try:
+            dwellings, counts = _read_area(Path(bag), read, small.area)  # type: ignore[arg-type]
+        except BaseException as exc:
+            ids.set_exception(exc)
+            raise
+        ids.set_result(np.unique(dwellings["vbo_id"].to_numpy()))
+        return dwellings, counts
+
+    # The BAG (the area's box, through its spatial index) and EP-Online are read at the same
+    # time: EP-Online's chunks wait for the area's verblijfsobject ids, then are filtered.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        bag_future = pool.submit(area_job)
+        ep_future = pool.submit(read_ep_online, Path(ep_online), ids)
+        dwellings, bag_counts = bag_future.result()
+        labels, ep_counts = ep_future.result()
+    return dwellings, bag_counts, labels, ep_counts
+
+
+def _read_area(bag: Path, read: BagRead, area: Area) -> tuple[pd.DataFrame, BagCounts]:
+    """The BAG dwellings inside the area: read for its box, then tested against its outline."""
+    dwellings, counts = read_bag(bag, read)
+    if area.polygons is not None:
+        inside = area.contains(dwellings["x_rd"].to_numpy(float), dwellings["y_rd"].to_numpy(float))
+        counts.outside_area += int((~inside).sum())
+        dwellings = dwellings[inside].reset_index(drop=True)
+    return dwellings, counts
+
+
+def _locate(bag: pd.DataFrame, buurten: Buurten | None, o: ImportOptions) -> pd.DataFrame:
+    """CBS buurt and wijk codes by location where the BAG row has none.
+
+    ``buurt_from``: 0 BAG column, 1 location, 2 nearest buurt, 3 --buurt-code; dwellings
+    outside every buurt are dropped (``o.outside == "drop"``) or given the nearest.
+    """
+    has = (
+        by_unique(bag["buurt_code"], lambda u: u.str.strip() != "", False)
+        if "buurt_code" in bag
+        else np.zeros(len(bag), dtype=bool)
+    )
+    src = np.where(has, 0, 3).astype(np.int8)
+    if buurten is None:
+        bag["buurt_from"] = src
+        return bag
+    todo = np.flatnonzero(~has)
+    x, y = bag["x_rd"].to_numpy(float)[todo], bag["y_rd"].to_numpy(float)[todo]
+    ok = np.isfinite(x) & np.isfinite(y)
+    idx = np.full(len(todo), -1, dtype=np.int64)
+    idx[ok] = buurten.assign(x[ok], y[ok])
+    src[todo] = 1
+    outside = ok & (idx < 0)
+    if o.outside == "keep" and outside.any():
+        idx[outside] = buurten.nearest(x[outside], y[outside])
+        src[todo[outside]] = 2
+    buurt = (
+        bag["buurt_code"].astype(object).to_numpy() if "buurt_code" in bag else np.full(len(bag), "", object)
+    )
+    wijk = bag["wijk_code"].astype(object).to_numpy() if "wijk_code" in bag else np.full(len(bag), "", object)
+    got = idx >= 0
+    buurt[todo[got]], wijk[todo[got]] = buurten.codes[idx[got]], buurten.wijk[idx[got]]
+    bag["buurt_code"], bag["wijk_code"] = pd.Categorical(buurt), pd.Categorical(wijk)
+    bag["buurt_from"] = src
+    drop = todo[outside & (idx < 0)]
+    return bag.drop(index=drop).reset_index(drop=True) if len(drop) else bag
+
+
+def _check_labels(
+    report: ImportReport, labels: pd.DataFrame, bag: pd.DataFrame, ep: Path, bag_path: Path
+) -> None:
+    """Not one EP-Online label for any BAG dwelling: the files do not belong together."""
+    if report.labels_matched or not report.dwellings:
+        return
+    where = " in the area" if report.area else ""
+    if report.ep.labels_kept == 0:
+        raise InputError(
+            f"{ep}: not one usable EP-Online label of a dwelling{where} in {bag_path} "
+            f"({report.ep.rows_read:,} rows read): every label would be estimated. "
+            "Expected the EP-Online file of the same area as the BAG file"
+        )
+    sample_ep = ", ".join(f"{v:016d}" for v in labels["vbo_id"].to_numpy()[:2])
+    sample_bag = ", ".join(f"{v:016d}" for v in bag["vbo_id"].to_numpy()[:2])
+    raise InputError(
+        f"{ep}: not one of its {report.ep.labels_kept:,} labels is of a BAG dwelling{where} in "
+        f"{bag_path} (EP-Online ids such as {sample_ep}; BAG ids such as {sample_bag}): every "
+        "label would be estimated. Expected the EP-Online and BAG files of the same area"
     )
 
 
-def write_blocks(blocks: pd.DataFrame, path: Path) -> None:
-    """Write a block table as CSV: the required columns and the optional ones that hold values.
+def _buurt_counts(d: pd.DataFrame, buurten: Buurten | None, before: int, after: int) -> BuurtCounts:
+    src = d["buurt_from"].to_numpy() if "buurt_from" in d else np.zeros(len(d), dtype=np.int8)
+    counts = np.bincount(src.astype(np.int64), minlength=4)
+    return BuurtCounts(
+        source=buurten.source if buurten else "",
+        polygons_read=len(buurten.codes) if buurten else 0,
+        from_column=int(counts[0]),
+        by_location=int(counts[1]),
+        outside_kept=int(counts[2]),
+        from_option=int(counts[3]),
+        outside_dropped=before - after,
+    )
 
-    Optional columns with no value at all are left out (an all-empty column reads back as the
-    same missing values).
-    """
-    optional = [c for c in OPTIONAL if c in blocks and blocks[c].astype(str).str.strip().ne("").any()
-                and blocks[c].notna().any()]  # fmt: skip
-    blocks[[*REQUIRED, *optional]].to_csv(path, index=False)
+
+def _gas(d: pd.DataFrame, gas: GasRanges, path: Path, bag: Path) -> GasCounts:
+    """Each dwelling's measured gas use (column ``gas_m3_per_yr``), in place."""
+    if "postcode" not in d:
+        raise InputError(
+            f"{bag}: --gas-use matches dwellings by postcode, and the BAG file has no postcode column"
+        )
+    m = match_gas(gas, d["postcode"])
+    d["gas_m3_per_yr"] = m.m3_per_yr
+    return GasCounts(
+        source=str(path),
+        layout=gas.layout,
+        rows_read=gas.rows_read,
+        gas_rows=gas.gas_rows,
+        bad_rows=gas.bad_rows,
+        ranges=len(gas.start),
+        ranges_too_small=int(gas.small.sum()),
+        ranges_matched=m.ranges_matched,
+        dwellings_measured=m.dwellings_measured,
+        dwellings_no_postcode=m.no_postcode,
+        dwellings_no_range=m.no_range,
+        dwellings_small_range=m.small_range,
+    )
+
+
+def _owners(d: pd.DataFrame, owners: Owners, keys_seen: np.ndarray, area: bool, bag: Path) -> OwnerCounts:
+    """Each dwelling's owner and owner type from the owners file, in place."""
+    if owners.by == "id":
+        keys = d["vbo_id"].to_numpy(np.int64)
+    else:
+        keys = address_keys(
+            d["postcode"].astype(object),
+            d["house_number"].astype(object),
+            d["house_letter"].astype(object) if "house_letter" in d else None,
+            d["house_addition"].astype(object) if "house_addition" in d else None,
+        )
+    m = match_owners(owners, keys, keys_seen, area, bag)
+    d["owners_file_owner"], d["owners_file_type"] = m.owner, m.owner_type
+    return OwnerCounts(
+        source=str(owners.path),
+        matched_by="verblijfsobject id" if owners.by == "id" else "address",
+        rows_read=owners.rows_read,
+        rows_matched=m.rows_matched,
+        rows_not_dwelling=m.rows_not_dwelling,
+        rows_outside_area=m.rows_outside_area,
+        dwellings_matched=m.dwellings_matched,
+    )
 
 
 def import_stock(
     ep_online: Path, bag: Path, options: ImportOptions | None = None
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read an EP-Online label file and a BAG verblijfsobject file into a validated block table."""
-    options = options or ImportOptions()
-    block_column = None if options.block_by in ("pand", "postcode") else options.block_by
-    # The two files are read at the same time: the CSV parser releases the GIL while it tokenises.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        ep_job = pool.submit(read_ep_online, Path(ep_online))
-        bag_job = pool.submit(read_bag, Path(bag), block_column)
-        labels, ep_counts = ep_job.result()
-        dwellings, bag_counts = bag_job.result()
-    report = ImportReport(ep=ep_counts, bag=bag_counts)
-    if options.block_by == "pand" and "pand_id" not in dwellings:
+    o = options or ImportOptions()
+    _check_options(o)
+    small = _read_small(o)
+    dwellings, bag_counts, labels, ep_counts = _read_big(Path(ep_online), Path(bag), o, small)
+    report = ImportReport(ep=ep_counts, bag=bag_counts, area=small.area.text if small.area else "")
+    if o.block_by == "pand" and "pand_id" not in dwellings:
         raise InputError(
             f"{bag}: blocks by pand need a 'pand_identificatie' column, and this file has none "
             f"(columns used: {', '.join(bag_counts.columns.values())}); "
             "give --block-by postcode or --block-by COLUMN"
         )
-    if options.block_by == "postcode" and "postcode" not in dwellings:
+    if o.block_by == "postcode" and "postcode" not in dwellings:
         raise InputError(f"{bag}: --block-by postcode, but the BAG file has no postcode column")
+    before = len(dwellings)
+    dwellings = _locate(dwellings, small.buurten, o)
+    after = len(dwellings)
     d = _dwellings(labels, dwellings, report)
+    report.buurten = _buurt_counts(d, small.buurten, before, after)
     if d.empty:
-        raise InputError(f"{bag}: no dwellings left after the filters ({'; '.join(report.lines()[3:5])})")
-    blocks = _blocks(d, options)
+        raise InputError(f"{bag}: no dwellings left after the filters ({'; '.join(report.lines()[:6])})")
+    _check_labels(report, labels, dwellings, Path(ep_online), Path(bag))
+    if small.gas is not None:
+        report.gas = _gas(d, small.gas, Path(o.gas_use or ""), Path(bag))
+    if small.owners is not None:
+        report.owners = _owners(d, small.owners, bag_counts.ids_seen, small.area is not None, Path(bag))
+    blocks, mixed = aggregate_blocks(d, o)
     report.blocks = len(blocks)
+    report.buurten.buurten = int(blocks["buurt_code"].nunique())
+    if report.gas is not None:
+        report.gas.blocks_measured = int(blocks["gas_m3_per_yr"].notna().sum())
+        report.gas.blocks_estimated = report.blocks - report.gas.blocks_measured
+    if report.owners is not None:
+        report.owners.blocks_mixed = mixed
     valid = validate_blocks(blocks, source=f"blocks imported from {ep_online} and {bag}")
     return valid, report
