@@ -17,6 +17,10 @@ Rules (docs/method.md, "the loop"):
 * A delay past the last modelled year cannot hold: the failure is reported instead.
 * A failure in the last planned year, with the network complete, cannot be ordered away: it is
   reported by name and no cut is added for it.
+
+The rules read the failures table of each state (:mod:`heatplan.failures`): its ``kind`` picks
+the rule (:data:`RULE_OF_KIND`), its numbers size the cut. The lines of plain words in
+``Feedback.notes`` are made from the table with :func:`heatplan.failures.words`.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from heatplan import failures
+from heatplan.failures import Kind
 from heatplan.optimisation import Cut
 from heatplan.optimisation.cuts import Term, min_branch_load, not_before
 from heatplan.optimisation.inputs import OPTIONS, ModelInputs
@@ -35,6 +41,17 @@ LIGHT_SHARE = 0.3
 SHARES = (0.5, 0.8, 1.0)
 #: Margin kept below a source's capacity when it is derated after an overload.
 DERATE_MARGIN = 0.98
+#: The rule that answers each kind of failure: ``block`` (branch load first, else delay the
+#: block), ``derate_source`` (capacity cut) or ``delay_year`` (delay that year's connections).
+RULE_OF_KIND: dict[str, str] = {
+    Kind.TEMPERATURE: "block",
+    Kind.PRESSURE: "block",
+    Kind.VELOCITY: "block",
+    Kind.NOT_SERVED: "block",
+    Kind.CAPACITY: "derate_source",
+    Kind.HEAD: "delay_year",
+    Kind.NOT_CONVERGED: "delay_year",
+}
 
 
 @dataclass
@@ -128,23 +145,24 @@ def feedback(
         if c.ok:
             continue
         if c.year >= last_year and inp.years[-1] <= last_year:
-            fb.unresolved += c.failure_lines()
+            fb.unresolved += failures.failure_lines(c.table())
             continue
-        capacity = [p for p in c.problems if "capacity exceeded" in p]
-        if capacity:
+        rules = {RULE_OF_KIND[k] for k in c.kinds()}
+        if "derate_source" in rules:
             source_capacity_cuts(fb, c, inp, stock, table)
-        if len(capacity) < len(c.problems) or not c.converged:
+        if "delay_year" in rules or not c.converged:
             _delay_year(fb, c, table, stock, seen)
-        for b, reason in c.failing.items():
+        reasons = failures.block_reasons(c.failures)
+        for b in c.failing_blocks:
             if b in fixed:
                 fb.unresolved.append(
-                    f"{c.year} {c.regime.upper()} {c.load}: {b}: {reason} "
+                    f"{c.year} {c.regime.upper()} {c.load}: {b}: {reasons[b]} "
                     "(new-build block: its year is fixed)"
                 )
                 continue
             if b not in seen:
                 seen.add(b)
-                _block_cut(fb, nets, inp, table, c, b, reason, repeats, stock)
+                _block_cut(fb, nets, inp, table, c, b, reasons[b], repeats, stock)
     return fb
 
 
@@ -158,7 +176,8 @@ def _delay_year(
     for b in newly:
         seen.add(b)
         fb.cuts.append(not_before(b, c.year + 1, name=f"delay {b} to {c.year + 1}"))
-    what = "; ".join(c.problems) or "not converged"
+    f = c.failures
+    what = "; ".join(failures.words(r) for _, r in f[f["element"] != "block"].iterrows()) or "not converged"
     fb.notes.append(
         f"{c.year} {c.regime.upper()} {c.load}: {what}; delay the {len(newly)} block(s) connected that year"
     )
@@ -171,7 +190,8 @@ def source_capacity_cuts(
     o = OPTIONS.index(c.regime)
     caps = inp.sources.set_index("source_id")["capacity_kw"]
     connected = set(connected_in_year(stock, table, c.year, c.regime))
-    for sid, drawn_mw in c.source_load_mw.items():
+    over = c.failures[c.failures["kind"] == Kind.CAPACITY]
+    for sid, drawn_mw in zip(over["id"], over["value"], strict=True):
         cap_kw = float(caps.get(sid, np.inf))
         if not drawn_mw * 1000 > cap_kw:
             continue

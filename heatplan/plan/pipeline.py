@@ -58,7 +58,7 @@ class Plan:
     table: pd.DataFrame
     checks: list[StateCheck]
     rounds: list[Round]
-    unresolved: list[str]
+    unresolved: pd.DataFrame  # the last round's failures (heatplan.failures table + year, regime, load)
     timings_s: dict[str, float] = field(default_factory=dict)
     stock_source: str = "embedded Zuidwest stock (synthetic)"
     simulations: int = 0
@@ -153,7 +153,7 @@ def run_plan(
     verifier = Verifier(stock, scenario, nets)
     rounds: list[Round] = []
     repeats: dict[str, int] = {}
-    unresolved: list[str] = []
+    unresolved = _unresolved([])
     timings["verify"] = timings["resolve"] = 0.0
     for rnd in range(1, scenario.verification.max_rounds + 1):
         tr = time.perf_counter()
@@ -172,7 +172,7 @@ def run_plan(
                 rnd,
                 result.objective_eur,
                 sorted({c.year for c in failing}),
-                sum(len(c.failing) + len(c.problems) for c in failing),
+                sum(c.n_failures for c in failing),
                 len(fb.cuts) if fb else 0,
                 (fb.notes + fb.unresolved) if fb else ["every planned year passes"],
                 time.perf_counter() - tr,
@@ -180,7 +180,7 @@ def run_plan(
         )
         log.info("round %d: %d failing state(s), %d cut(s)", rnd, len(failing), len(fb.cuts) if fb else 0)
         if fb is None or not fb.cuts or rnd == scenario.verification.max_rounds:
-            unresolved = _unresolved(failing) if failing else []
+            unresolved = _unresolved(failing)
             break
         ts = time.perf_counter()
         left = scenario.verification.max_total_s - (ts - t0) - (ts - tr)
@@ -214,5 +214,9 @@ def run_plan(
     )
 
 
-def _unresolved(failing: list[StateCheck]) -> list[str]:
-    return [line for c in failing for line in c.failure_lines()]
+def _unresolved(failing: list[StateCheck]) -> pd.DataFrame:
+    """The failures of the failing states, one table."""
+    tables = [c.table() for c in failing if not c.failures.empty]
+    if not tables:
+        return StateCheck(0, "", "", 0, True).table()
+    return pd.concat(tables, ignore_index=True)

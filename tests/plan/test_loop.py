@@ -52,7 +52,7 @@ def test_far_block_first_fails_then_the_loop_fixes_the_order():
     assert first.n_failures > 0, "the unrestricted first schedule should connect the far block too early"
     assert any("far" in note for note in first.notes)
     last = plan.rounds[-1]
-    assert last.n_failures == 0 and not plan.unresolved
+    assert last.n_failures == 0 and plan.unresolved.empty
     assert len(plan.rounds) >= 2
     # in the final plan the far block connects only after enough of its branch is connected
     year_far = int(plan.table.set_index("block_id").loc["far", "connection_year"])
