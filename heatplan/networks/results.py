@@ -160,7 +160,6 @@ def geojson(ds: xr.Dataset, layout: Layout) -> dict[str, Any]:
 def to_netcdf_ready(ds: xr.Dataset) -> xr.Dataset:
     """Booleans as int8, object variables as strings and list attributes as JSON (for h5netcdf)."""
     out = ds.copy()
-    out["reason"] = ("block", reasons(ds))
     for v in list(out.data_vars) + list(out.coords):
         if out[v].dtype == bool:
             out[v] = out[v].astype("int8")
@@ -171,9 +170,14 @@ def to_netcdf_ready(ds: xr.Dataset) -> xr.Dataset:
 
 
 def write_outputs(ds: xr.Dataset, layout: Layout, out: Path) -> None:
-    """Write network.nc, pipes.csv, consumers.csv, network.geojson, summary.json (atomically)."""
+    """Write network.nc, pipes.csv, consumers.csv, network.geojson, summary.json (atomically).
+
+    The per-block ``reason`` (plain words) is made here, from the verdict's typed variables.
+    """
     with atomic_dir(out) as tmp:
-        to_netcdf_ready(ds).to_netcdf(tmp / "network.nc", engine="h5netcdf")
+        to_netcdf_ready(ds.assign(reason=("block", reasons(ds)))).to_netcdf(
+            tmp / "network.nc", engine="h5netcdf"
+        )
         pipes_table(ds).to_csv(tmp / "pipes.csv", index=False)
         consumers_table(ds).to_csv(tmp / "consumers.csv", index=False)
         (tmp / "network.geojson").write_text(json.dumps(geojson(ds, layout)), encoding="utf-8")

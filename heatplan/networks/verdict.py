@@ -130,9 +130,7 @@ def failures_table(ds: xr.Dataset) -> pd.DataFrame:
             rows.append(failures.row("block", b, Kind.NOT_SERVED, context=status[k]))
         if flags["fail_temperature"][k]:
             what = "hot water" if hot_water else labels[k]
-            rows.append(
-                failures.row("block", b, Kind.TEMPERATURE, t[k], need[k], "°C", what, below=True)
-            )
+            rows.append(failures.row("block", b, Kind.TEMPERATURE, t[k], need[k], "°C", what, below=True))
         if flags["fail_pressure"][k]:
             rows.append(
                 failures.row(
@@ -145,7 +143,8 @@ def failures_table(ds: xr.Dataset) -> pd.DataFrame:
             )
     if "source" in ds.dims:
         heat_mw = ds["source_heat_w"].to_numpy().astype(float) / 1e6
-        cap, lift = ds["source_capacity_mw"].to_numpy().astype(float), ds["source_required_lift_bar"].to_numpy().astype(float)
+        cap = ds["source_capacity_mw"].to_numpy().astype(float)
+        lift = ds["source_required_lift_bar"].to_numpy().astype(float)
         for k, sid in enumerate(ds["source"].to_numpy().astype(str)):
             if bool(ds["capacity_exceeded"][k]):
                 rows.append(failures.row("source", sid, Kind.CAPACITY, heat_mw[k], cap[k], "MW"))

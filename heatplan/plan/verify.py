@@ -230,7 +230,8 @@ def _cold_blocks(ds: xr.Dataset, need_c: np.ndarray) -> list[str]:
 
 
 def _not_converged(exc: Exception, remedy: str = "") -> pd.DataFrame:
-    return failures_mod.table([failures_mod.row("state", "", Kind.NOT_CONVERGED, context=str(exc), remedy=remedy)])
+    row = failures_mod.row("state", "", Kind.NOT_CONVERGED, context=str(exc), remedy=remedy)
+    return failures_mod.table([row])
 
 
 def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
@@ -240,8 +241,11 @@ def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 def _after_bypass(
     f: pd.DataFrame, ds2: xr.Dataset, cold: list[str], still: set[str], need_c: np.ndarray
 ) -> pd.DataFrame:
-    """The failures once ``cold`` blocks have a bypass: their temperature failures are replaced by
-    those of the second simulation (``still`` cold: ``remedy`` "bypass"); a block's rows stay together."""
+    """The failures once ``cold`` blocks have a bypass.
+
+    Their temperature failures are replaced by those of the second simulation (the ``still``
+    cold ones, with ``remedy`` "bypass"); each block's rows stay together, in block order.
+    """
     temp = (f["element"] == "block") & (f["kind"] == Kind.TEMPERATURE) & f["id"].isin(cold)
     context = dict(zip(f.loc[temp, "id"], f.loc[temp, "context"], strict=True))
     pos = {str(b): i for i, b in enumerate(ds2["block"].to_numpy())}

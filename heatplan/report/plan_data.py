@@ -14,20 +14,15 @@ import pandas as pd
 import xarray as xr
 
 from heatplan.errors import InputError
+from heatplan.planfile import YEAR_COLUMNS, schedule_frame, strings, whole_years
 from heatplan.report.text import Text
+
+__all__ = ["Plan", "load_plan", "schedule_frame", "strings", "whole_years"]
 
 log = logging.getLogger(__name__)
 
 PLAN_FILE = "plan.nc"
 
-#: The columns of schedule.csv, in order (plan-format.md).
-SCHEDULE_COLUMNS = (
-    "block_id", "wijk_code", "buurt_code", "owner", "dwellings", "label_now", "label_target", "option",
-    "insulation_year", "induction_year", "connection_year", "gas_free_year", "cost_eur",
-)  # fmt: skip
-#: schedule.csv and schedule.xlsx give block costs in whole cents (Excel keeps 15 significant digits).
-COST_DECIMALS = 2
-YEAR_COLUMNS = ("insulation_year", "induction_year", "connection_year", "gas_free_year")
 _STR_BLOCK = ("wijk_code", "buurt_code", "owner", "street", "label_now", "label_target", "option")
 
 #: Variables the reports cannot do without, with their dimensions.
@@ -115,40 +110,6 @@ def _scenario_name(ds: xr.Dataset, summary: dict[str, Any]) -> str:
     if isinstance(name, dict):
         name = name.get("name")
     return str(name) if name else "?"
-
-
-def strings(da: xr.DataArray | np.ndarray) -> np.ndarray:
-    """A string array (bytes decoded, missing values as "")."""
-    vals = np.asarray(da.values if isinstance(da, xr.DataArray) else da, dtype=object)
-    out = [
-        v.decode("utf-8") if isinstance(v, bytes) else ("" if v is None or v != v else str(v)) for v in vals
-    ]
-    return np.array(out, dtype=object)
-
-
-def whole_years(da: xr.DataArray) -> pd.Series:
-    """A float year variable (NaN for none) as nullable integers."""
-    vals = np.asarray(da.values, dtype=float)
-    return pd.Series(pd.array(np.where(np.isnan(vals), np.nan, np.round(vals)), dtype="Int64"))
-
-
-def schedule_frame(ds: xr.Dataset) -> pd.DataFrame:
-    """The schedule table of plan-format.md, built from the Dataset; costs rounded to cents.
-
-    Write schedule.csv with ``schedule_frame(ds).to_csv(path, index=False)`` so that it and
-    schedule.xlsx hold identical numbers.
-    """
-    df = pd.DataFrame({"block_id": strings(ds["block"])})
-    for col in SCHEDULE_COLUMNS[1:]:
-        if col in YEAR_COLUMNS:
-            df[col] = whole_years(ds[col])
-        elif col == "dwellings":
-            df[col] = np.asarray(ds[col].values).round().astype(np.int64)
-        elif col == "cost_eur":
-            df[col] = np.round(np.asarray(ds[col].values, dtype=float), COST_DECIMALS)
-        else:
-            df[col] = strings(ds[col])
-    return df
 
 
 def block_frame(ds: xr.Dataset) -> pd.DataFrame:

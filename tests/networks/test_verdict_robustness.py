@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from heatplan.errors import ConvergenceError, InputError
+from heatplan.failures import Kind
 from heatplan.networks import build
 from heatplan.networks.layout import build_layout
-from heatplan.failures import Kind
 from heatplan.networks.results import network_problems, pipes_table, reasons
-from heatplan.networks.verdict import failures_table
 from heatplan.networks.simulate import simulate
 from heatplan.networks.sizing import size_layout
+from heatplan.networks.verdict import failures_table
 from heatplan.scenario.figures import figures
 from tests.networks.helpers import make_sources, net_blocks
 
