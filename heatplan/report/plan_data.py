@@ -115,8 +115,9 @@ def _scenario_name(ds: xr.Dataset, summary: dict[str, Any]) -> str:
 def block_frame(ds: xr.Dataset) -> pd.DataFrame:
     """The schedule plus street, owner type, coordinates, demolition/new-build years and verification.
 
-    Also ``existing`` (in today's stock, not a future new build) and ``uses_gas`` (has a gas-free
-    year or burns gas in some planning year).
+    Also ``existing`` (in today's stock, not a future new build) and ``uses_gas`` (heats or cooks
+    with gas today): plan.nc's ``existing`` and ``uses_gas_today``; for an older plan.nc without
+    them, a new-build year before the first planning year, and a gas-free year or gas burnt.
     """
     df = schedule_frame(ds)
     street = strings(ds["street"])
@@ -128,12 +129,17 @@ def block_frame(ds: xr.Dataset) -> pd.DataFrame:
         df[col] = whole_years(ds[col]) if col in ds else pd.Series(pd.NA, index=df.index, dtype="Int64")
     df["verified_ok"] = np.asarray(ds["verified_ok"].values, dtype=bool) if "verified_ok" in ds else True
     df["fail_reason"] = strings(ds["fail_reason"]) if "fail_reason" in ds else ""
-    first_year = int(ds["year"].values[0])
-    df["existing"] = (df["new_build_year"].isna() | (df["new_build_year"].fillna(0) < first_year)).to_numpy(
-        bool
-    )
-    gas = np.asarray(ds["gas_m3"].values, dtype=float).max(axis=1) > 0 if "gas_m3" in ds else False
-    df["uses_gas"] = df["gas_free_year"].notna().to_numpy(bool) | gas
+    if "existing" in ds:  # the plan's own flags (plan.nc from this version on)
+        df["existing"] = np.asarray(ds["existing"].values, dtype=bool)
+    else:
+        first_year = int(ds["year"].values[0])
+        nb = df["new_build_year"]
+        df["existing"] = (nb.isna() | (nb.fillna(0) < first_year)).to_numpy(bool)
+    if "uses_gas_today" in ds:
+        df["uses_gas"] = np.asarray(ds["uses_gas_today"].values, dtype=bool)
+    else:
+        gas = np.asarray(ds["gas_m3"].values, dtype=float).max(axis=1) > 0 if "gas_m3" in ds else False
+        df["uses_gas"] = df["gas_free_year"].notna().to_numpy(bool) | gas
     return df
 
 
