@@ -18,6 +18,7 @@ import xarray as xr
 from heatplan import __version__, failures
 from heatplan.buildings.stock import today_mask
 from heatplan.optimisation.accounting import ITEMS
+from heatplan.plan.notes import round_lines
 from heatplan.plan.pipeline import Plan
 from heatplan.planfile import FAILURE_COLUMNS, YEAR_COLUMNS
 from heatplan.scenario import scenario_to_toml
@@ -257,7 +258,10 @@ def _round_vars(plan: Plan) -> dict[str, Any]:
             "round",
             np.array([",".join(map(str, r.failing_years)) for r in plan.rounds], dtype=str),
         ),
-        "round_note": ("round", np.array([" | ".join(r.notes)[:2000] for r in plan.rounds], dtype=str)),
+        "round_note": (
+            "round",
+            np.array([" | ".join(round_lines(r.actions))[:2000] for r in plan.rounds], dtype=str),
+        ),
     }
 
 

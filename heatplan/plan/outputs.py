@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from heatplan.plan.dataset import plan_dataset
+from heatplan.plan.notes import round_lines
 from heatplan.plan.pipeline import Plan
 from heatplan.planfile import schedule_frame, summary
 
@@ -28,7 +29,7 @@ def rounds_frame(plan: Plan) -> pd.DataFrame:
                 "failing_years": ",".join(map(str, r.failing_years)),
                 "cuts_added": r.cuts_added,
                 "seconds": round(r.seconds, 2),
-                "notes": " | ".join(r.notes),
+                "notes": " | ".join(round_lines(r.actions)),
             }
             for r in plan.rounds
         ]

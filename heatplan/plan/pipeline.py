@@ -25,6 +25,7 @@ from heatplan.networks.layout import Layout, build_layout
 from heatplan.networks.sizing import size_layout
 from heatplan.optimisation import NetworkInput, Result, optimise, resolve
 from heatplan.plan.feedback import feedback
+from heatplan.plan.notes import Action
 from heatplan.plan.verify import NetworkModels, StateCheck, Verifier
 from heatplan.scenario import Scenario
 
@@ -43,7 +44,7 @@ class Round:
     failing_years: list[int]
     n_failures: int
     cuts_added: int
-    notes: list[str]
+    actions: list[Action]  # what the loop did (words: heatplan.plan.notes.round_lines)
     seconds: float
 
 
@@ -174,7 +175,7 @@ def run_plan(
                 sorted({c.year for c in failing}),
                 sum(c.n_failures for c in failing),
                 len(fb.cuts) if fb else 0,
-                (fb.notes + fb.unresolved) if fb else ["every planned year passes"],
+                fb.actions if fb else [Action("passed")],
                 time.perf_counter() - tr,
             )
         )
@@ -185,7 +186,9 @@ def run_plan(
         ts = time.perf_counter()
         left = scenario.verification.max_total_s - (ts - t0) - (ts - tr)
         if left < 30.0:
-            rounds[-1].notes.append(f"time budget of {scenario.verification.max_total_s:.0f} s reached")
+            rounds[-1].actions.append(
+                Action("time_budget", figures={"budget_s": scenario.verification.max_total_s})
+            )
             unresolved = _unresolved(failing)
             break
         prog(f"round {rnd + 1}: re-optimising with {len(fb.cuts)} cut(s)", 0, 1)
@@ -194,7 +197,7 @@ def run_plan(
             result = resolve(result, fb.cuts, limit, scenario.solver.mip_gap)
         except InfeasibleError as exc:
             log.warning("round %d: the cuts leave no schedule; keeping the previous plan", rnd + 1)
-            rounds[-1].notes.append(f"the cuts leave no schedule ({exc}); the previous plan is kept")
+            rounds[-1].actions.append(Action("no_schedule", why=str(exc)))
             unresolved = _unresolved(failing)
             timings["resolve"] += time.perf_counter() - ts
             break

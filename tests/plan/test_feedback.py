@@ -10,8 +10,8 @@ from heatplan import failures
 from heatplan.failures import Kind
 from heatplan.optimisation.cuts import Term
 from heatplan.optimisation.inputs import OPTIONS
-from heatplan.plan import feedback as fb_mod
 from heatplan.plan.feedback import DERATE_MARGIN, LIGHT_SHARE, RULE_OF_KIND, SHARES, feedback
+from heatplan.plan.notes import action_lines, round_lines
 from heatplan.plan.verify import NetworkModels, StateCheck, _after_bypass
 from tests.optimisation.helpers import instance, make_blocks, sources_table, tree_network
 
@@ -67,13 +67,20 @@ def test_cold_block_on_a_lightly_loaded_branch_needs_the_branch_connected_first(
     assert peak[4] < LIGHT_SHARE * peak.sum()  # the trunk is lightly loaded with b4 alone on it
     out = run(case, [state(2026, [cold("b4")])], conn)
     need = SHARES[0] * peak[others].sum()  # the highest lightly loaded pipe is the trunk: 5 others
-    assert len(out.cuts) == len(inp.years) and not out.unresolved
+    assert len(out.cuts) == len(inp.years)
+    (act,) = out.actions
+    assert (act.rule, act.target, act.figures) == (
+        "branch_load", "b4", {"need_kw": pytest.approx(need), "share": 0.5, "n_blocks": 5}
+    )  # fmt: skip
     for cut, year in zip(out.cuts, inp.years, strict=True):
         assert cut.lb == 0.0
         far = [t for t in cut.terms if t.key == "b4"]
         assert far == [Term("connect", "b4", int(year), pytest.approx(-need), "mt")]
         assert {t.key for t in cut.terms} - {"b4"} == {inp.block_ids[i] for i in others}
-    assert "b4" in out.notes[0] and "50%" in out.notes[0]
+    assert action_lines(act) == [
+        f"2026 MT design: b4 fails (supply temperature 58.0 °C arrives, label B needs 65.0 °C); its branch "
+        f"is lightly loaded: require {need:,.0f} kW (50%) of the branch's 5 other blocks connected first"
+    ]
     # the second time the same block fails, the share rises
     again = run(case, [state(2026, [cold("b4")])], conn, repeats={"b4": 1})
     assert next(t for t in again.cuts[0].terms if t.key == "b4").coeff == pytest.approx(
@@ -95,21 +102,34 @@ def test_failing_block_with_its_branch_loaded_is_delayed_a_year(case, row):
     conn = dict.fromkeys(IDS, 2026)  # everything connected: no lightly loaded pipe
     out = run(case, [state(2027, [row])], conn)
     assert [(c.terms, c.ub) for c in out.cuts] == [((Term("switch", "b4", 2027),), 0.0)]  # from 2028 on
-    assert out.notes[0].startswith("2027 MT design: b4 fails (") and "from 2028 on" in out.notes[0]
+    (act,) = out.actions
+    assert (act.rule, act.target, act.figures, list(act.failures["kind"])) == (
+        "delay_block", "b4", {"from_year": 2028}, [row["kind"]]
+    )  # fmt: skip
+    assert (
+        action_lines(act)[0].startswith("2027 MT design: b4 fails (")
+        and "from 2028 on" in action_lines(act)[0]
+    )
 
 
 def test_a_delay_past_the_last_modelled_year_is_reported_not_cut(case):
     out = run(case, [state(2028, [cold("b4")])], dict.fromkeys(IDS, 2026), last_year=2029)
-    assert out.cuts == [] and len(out.unresolved) == 1
-    assert out.unresolved[0].startswith("2028 MT design: b4: supply temperature 58.0 °C arrives")
-    assert "no later year" in out.unresolved[0]
+    (act,) = out.actions
+    assert out.cuts == [] and (act.rule, act.why, act.target) == ("unresolved", "no_later_year", "b4")
+    (line,) = action_lines(act)
+    assert (
+        line.startswith("2028 MT design: b4: supply temperature 58.0 °C arrives") and "no later year" in line
+    )
 
 
 def test_new_build_blocks_are_never_moved(case):
     stock, inp, nets = case
     built = stock.assign(new_build_year=np.where(stock["block_id"] == "b4", 2026.0, np.nan))
     out = feedback([state(2026, [cold("b4")])], nets, inp, table(dict.fromkeys(IDS, 2026)), built, 2030, {})
-    assert out.cuts == [] and "new-build block" in out.unresolved[0]
+    assert out.cuts == [] and [(a.rule, a.why, a.target) for a in out.actions] == [
+        ("unresolved", "new_build", "b4")
+    ]
+    assert "new-build block" in action_lines(out.actions[0])[0]
 
 
 def test_overloaded_source_is_derated_by_the_observed_ratio(case):
@@ -126,7 +146,12 @@ def test_overloaded_source_is_derated_by_the_observed_ratio(case):
     for cut in out.cuts:
         assert cut.ub == pytest.approx(derated)
         assert sorted(t.coeff for t in cut.terms) == pytest.approx(sorted(inp.source_kw[:, MT]))
-    assert f"derated to {derated / 1000:.1f} MW" in out.notes[0]
+    (act,) = out.actions
+    assert act.rule == "derate_source" and act.target == "s1"
+    assert act.figures == pytest.approx(
+        {"drawn_mw": drawn_mw, "modelled_mw": modelled_kw / 1000, "derated_mw": derated / 1000}
+    )
+    assert f"derated to {derated / 1000:.1f} MW" in action_lines(act)[0]
 
 
 @pytest.mark.parametrize(
@@ -144,14 +169,21 @@ def test_head_or_no_convergence_delays_that_years_connections(case, row, converg
     assert {(c.terms, c.ub) for c in out.cuts} == {
         ((Term("switch", b, 2027),), 0.0) for b in ("b1", "b2")
     }  # connected in 2027 -> from 2028 on; b0 (2026) and b3 (2028) stay
-    assert "delay the 2 block(s) connected that year" in out.notes[0]
+    (act,) = out.actions
+    assert (act.rule, act.figures, list(act.failures["kind"])) == (
+        "delay_year",
+        {"n_blocks": 2},
+        [row["kind"]],
+    )
+    assert "delay the 2 block(s) connected that year" in action_lines(act)[0]
 
 
 def test_a_failure_in_the_last_planned_year_is_reported_by_name(case):
     rows = [cold("b4"), failures.row("source", "s1", Kind.CAPACITY, 60.0, 50.0, "MW")]
     out = run(case, [state(2028, rows)], dict.fromkeys(IDS, 2026), last_year=2028)
     assert out.cuts == []
-    assert out.unresolved == [
+    assert [(a.rule, a.why) for a in out.actions] == [("unresolved", "last_year")]
+    assert round_lines(out.actions) == [
         "2028 MT design: b4: supply temperature 58.0 °C arrives, label B needs 65.0 °C",
         "2028 MT design: source s1: capacity exceeded (60.00 MW drawn, 50.00 MW available)",
     ]
@@ -167,7 +199,7 @@ def test_rules_read_kinds_not_words(case, monkeypatch):
     conn = dict.fromkeys(IDS, 2026)
     before = run(case, [state(2026, rows)], conn).cuts
     monkeypatch.setattr(failures, "words", lambda r: "")
-    monkeypatch.setattr(fb_mod.failures, "block_reasons", lambda df: dict.fromkeys(df["id"], ""))
+    monkeypatch.setattr(failures, "block_reasons", lambda df: dict.fromkeys(df["id"], ""))
     after = run(case, [state(2026, rows)], conn).cuts
     assert after == before and len(before) > 2
 
