@@ -19,6 +19,8 @@ LAYERS = {
     "errors": 0,
     "io": 1,
     "": 1,  # heatplan/__init__.py (version, error types)
+    "failures": 1,  # failures as data: what checks find and the plan's rules read
+    "planfile": 2,  # plan.nc's contract (schedule, summary from the Dataset): plan writes, report reads
     "scenario": 2,
     "buildings": 3,
     "networks": 4,

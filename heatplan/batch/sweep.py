@@ -240,6 +240,7 @@ def _plan_part(plan_dir: Path, v: Variation) -> xr.Dataset:
     part = part.drop_vars([c for c in part.coords if c not in part.dims])
     for var in part.variables.values():
         var.encoding.clear()  # the joined years may hold NaN where a plan's integers had none
+    part.encoding.clear()  # plan.nc's empty dims (e.g. no failure left) come back as unlimited
     summ = json.loads((plan_dir / "summary.json").read_text(encoding="utf-8"))
     figures: dict[str, Any] = {
         "gas_free_year_reached": float(summ["gas_free_year_reached"] or np.nan),

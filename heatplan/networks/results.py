@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from heatplan import failures
 from heatplan.io import atomic_dir
 from heatplan.networks.layout import Layout
+from heatplan.networks.verdict import failures_table
 
 PIPE_COLUMNS = (
     "pipe_id",
@@ -70,10 +72,23 @@ def pipes_table(ds: xr.Dataset) -> pd.DataFrame:
     return df[list(PIPE_COLUMNS)]
 
 
+def reasons(ds: xr.Dataset) -> np.ndarray:
+    """Per block, why it fails in plain words ("" if ok), from the verdict's typed variables."""
+    by_block = failures.block_reasons(failures_table(ds))
+    return np.array([by_block.get(str(b), "") for b in ds["block"].to_numpy()], dtype=str)
+
+
 def consumers_table(ds: xr.Dataset) -> pd.DataFrame:
-    """One row per connected block."""
+    """One row per connected block (``reason`` in plain words)."""
     df = ds[[v for v in ds.data_vars if ds[v].dims == ("block",)]].to_dataframe().reset_index()
+    df["reason"] = reasons(ds)
     return df.rename(columns={"block": "block_id"})[list(CONSUMER_COLUMNS)]
+
+
+def network_problems(ds: xr.Dataset) -> list[str]:
+    """The source failures (capacity, pump head) in plain words."""
+    table = failures_table(ds)
+    return [failures.words(r) for _, r in table[table["element"] != "block"].iterrows()]
 
 
 def _clean(x: Any) -> Any:
@@ -103,7 +118,7 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
         "min_supply_temp_c": _clean(a.get("min_supply_temp_c")),
         "energy_balance_residual_pct": _clean(a.get("energy_balance_residual_pct", 0.0)),
         "network_ok": bool(a.get("network_ok", 1)),
-        "network_problems": [p for p in str(a.get("network_problems", "")).split("; ") if p],
+        "network_problems": network_problems(ds),
         "n_failing_blocks": len(failing),
         "failing_blocks": failing,
     }
@@ -155,9 +170,14 @@ def to_netcdf_ready(ds: xr.Dataset) -> xr.Dataset:
 
 
 def write_outputs(ds: xr.Dataset, layout: Layout, out: Path) -> None:
-    """Write network.nc, pipes.csv, consumers.csv, network.geojson, summary.json (atomically)."""
+    """Write network.nc, pipes.csv, consumers.csv, network.geojson, summary.json (atomically).
+
+    The per-block ``reason`` (plain words) is made here, from the verdict's typed variables.
+    """
     with atomic_dir(out) as tmp:
-        to_netcdf_ready(ds).to_netcdf(tmp / "network.nc", engine="h5netcdf")
+        to_netcdf_ready(ds.assign(reason=("block", reasons(ds)))).to_netcdf(
+            tmp / "network.nc", engine="h5netcdf"
+        )
         pipes_table(ds).to_csv(tmp / "pipes.csv", index=False)
         consumers_table(ds).to_csv(tmp / "consumers.csv", index=False)
         (tmp / "network.geojson").write_text(json.dumps(geojson(ds, layout)), encoding="utf-8")

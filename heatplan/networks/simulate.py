@@ -147,10 +147,8 @@ def simulate(
     simulated = on_layout & source_on & (heat_w.to_numpy() > 0)
     status = np.where(
         ~on_layout,
-        "not on the network (no route to a source)",
-        np.where(
-            ~source_on, "disconnected: its source is not in service", np.where(~simulated, "no load", "")
-        ),
+        "no_route",
+        np.where(~source_on, "source_out_of_service", np.where(~simulated, "no_load", "")),
     )
     ds = _empty_block_dataset(conn, labs, feed, heat_w, simulated, status, scenario)
     if simulated.any():

@@ -1,29 +1,100 @@
-"""plan.nc: the plan as one xarray Dataset (layout in docs/plan-format.md)."""
+"""plan.nc: the plan as one xarray Dataset, built once from the plan's results.
+
+Layout in docs/plan-format.md. schedule.csv and summary.json are derived from this Dataset
+(:mod:`heatplan.planfile`); each figure is computed here and only here.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from importlib import metadata
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from heatplan import __version__, failures
+from heatplan.buildings.stock import today_mask
 from heatplan.optimisation.accounting import ITEMS
-from heatplan.plan.outputs import YEAR_COLUMNS, bypass_costs
+from heatplan.plan.notes import round_lines
 from heatplan.plan.pipeline import Plan
+from heatplan.planfile import FAILURE_COLUMNS, YEAR_COLUMNS
+from heatplan.scenario import scenario_to_toml
+
+PACKAGES = ("heatplan", "pandapipes", "pandapower", "pyomo", "highspy", "pandas", "numpy", "xarray")
+#: The bypass remedy's cost items, after the optimiser's (heatplan.optimisation.accounting.ITEMS).
+BYPASS_ITEMS = ("bypass_capex", "bypass_heat_loss")
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that made the plan."""
+    out = {}
+    for p in PACKAGES:
+        try:
+            out[p] = metadata.version(p)
+        except metadata.PackageNotFoundError:
+            out[p] = "not installed"
+    return out
+
+
+def bypass_costs(plan: Plan) -> tuple[pd.Series, pd.DataFrame]:
+    """Bypass remedy: cost per block (EUR, undiscounted) and per year (capex, extra heat loss)."""
+    v = plan.scenario.verification
+    first: dict[str, int] = {}
+    loss_eur: dict[int, float] = {}
+    for c in plan.checks:
+        if c.load != "low" or not c.bypass_blocks:
+            continue
+        for b in c.bypass_blocks:
+            first[b] = min(first.get(b, c.year), c.year)
+        gj = max(c.bypass_extra_loss_w, 0.0) * v.low_load_hours_per_yr * 3600 / 1e9
+        loss_eur[c.year] = loss_eur.get(c.year, 0.0) + gj * v.heat_loss_eur_per_gj
+    per_block = pd.Series(0.0, index=plan.stock["block_id"].astype(str))
+    years = sorted({c.year for c in plan.checks})
+    by_year = pd.DataFrame({k: 0.0 for k in BYPASS_ITEMS}, index=pd.Index(years, name="year"))
+    for b, y in first.items():
+        per_block[b] += v.bypass_cost_eur_per_block
+        by_year.loc[y, "bypass_capex"] += v.bypass_cost_eur_per_block
+    for y, eur in loss_eur.items():
+        by_year.loc[y, "bypass_heat_loss"] += eur
+        shares = [b for b, y0 in first.items() if y0 <= y]
+        for b in shares:
+            per_block[b] += eur / len(shares)
+    return per_block, by_year
 
 
 def _years_float(s: pd.Series) -> np.ndarray:
     return s.astype("Float64").to_numpy(dtype=float, na_value=np.nan)
 
 
-def _block_vars(plan: Plan, sched: pd.DataFrame) -> dict[str, Any]:
+def _schedule_vars(plan: Plan) -> dict[str, Any]:
+    """The plan's per-block decisions: target label, option, years of each measure, cost."""
+    s, t = plan.stock, plan.table
+    target = t["insulation_label"].fillna("").astype(str)
+    per_block_bypass, _ = bypass_costs(plan)
+    out: dict[str, Any] = {
+        "label_target": ("block", np.where(target != "", target, s["label"]).astype(str)),
+        "option": ("block", t["option"].fillna("").astype(str).to_numpy()),
+        "cost_eur": (
+            "block",
+            (t["cost_eur"].fillna(0.0).to_numpy() + per_block_bypass.to_numpy()).round(2),
+        ),
+    }
+    for col in YEAR_COLUMNS:
+        out[col] = ("block", _years_float(t[col].astype("Int64")))
+    return out
+
+
+def _block_vars(plan: Plan) -> dict[str, Any]:
     s = plan.stock
+    ids = s["block_id"].astype(str).to_numpy()
     fail: dict[str, str] = {}
     for c in plan.checks:
-        for b, r in c.failing.items():
+        for b, r in failures.block_reasons(c.failures).items():
             fail.setdefault(b, f"{c.year} {c.load}: {r}")
-    ids = sched["block_id"].to_numpy()
+    bypass = {b for c in plan.checks for b in c.bypass_blocks}
     out: dict[str, Any] = {
         name: ("block", s[col].fillna("").astype(str).to_numpy())
         for name, col in (
@@ -38,35 +109,55 @@ def _block_vars(plan: Plan, sched: pd.DataFrame) -> dict[str, Any]:
     out.update(
         {
             "dwellings": ("block", s["dwellings"].to_numpy(int)),
+            "existing": ("block", today_mask(s).to_numpy(bool)),
             "x_rd": ("block", s["x_rd"].to_numpy(float)),
             "y_rd": ("block", s["y_rd"].to_numpy(float)),
-            "label_target": ("block", sched["label_target"].astype(str).to_numpy()),
-            "option": ("block", sched["option"].astype(str).to_numpy()),
             "demolition_year": ("block", _years_float(s["demolition_year"])),
             "new_build_year": ("block", _years_float(s["new_build_year"])),
-            "cost_eur": ("block", sched["cost_eur"].to_numpy(float)),
+            "uses_gas_today": ("block", _uses_gas(s)),
             "verified_ok": ("block", np.array([b not in fail for b in ids])),
             "fail_reason": ("block", np.array([fail.get(b, "") for b in ids], dtype=str)),
+            "bypass": ("block", np.array([b in bypass for b in ids])),
         }
     )
-    for col in YEAR_COLUMNS:
-        out[col] = ("block", _years_float(sched[col]))
-    return out
+    return {**out, **_schedule_vars(plan)}
 
 
-def _year_vars(plan: Plan, summ: dict[str, Any], years: list[int]) -> dict[str, Any]:
-    failing = set(summ["failing_years"])
-    verified = set(summ["verified_years"])
+def _uses_gas(s: pd.DataFrame) -> np.ndarray:
+    """Blocks that heat or cook with gas today."""
+    heat = s["heating"].isin(["gas_boiler", "block_heating"])
+    return (heat | (s["cooking"] == "gas")).to_numpy(bool)
+
+
+def _dwellings_by_year(dw: np.ndarray, year_of: np.ndarray, mask: np.ndarray, years: list[int]) -> np.ndarray:
+    """Dwellings (of the ``mask`` blocks) whose measure falls in each year."""
+    take = mask & ~np.isnan(year_of)
+    counts = pd.Series(dw[take]).groupby(year_of[take].astype(int)).sum()
+    return np.array([int(counts.get(y, 0)) for y in years], dtype=np.int64)
+
+
+def _year_vars(blocks: dict[str, Any], plan: Plan, years: list[int]) -> dict[str, Any]:
+    """Per year: dwellings switched, insulated, with induction; gas-free share; verification."""
+    dw = blocks["dwellings"][1].astype(float)
+    today = blocks["existing"][1]
+    conn = blocks["connection_year"][1]
+    gfy = np.nan_to_num(blocks["gas_free_year"][1], nan=np.inf)
+    off = ~blocks["uses_gas_today"][1]
+    share = [round(float(dw[today & (off | (gfy <= y))].sum() / dw[today].sum()), 4) for y in years]
+    checked = {c.year for c in plan.checks}
+    failing = {c.year for c in plan.checks if not c.ok}
     n_fail = {y: 0 for y in years}
     for c in plan.checks:
-        n_fail[c.year] = n_fail.get(c.year, 0) + len(c.failing)
-    get = lambda key: np.array([summ[key].get(str(y), 0) for y in years])  # noqa: E731
+        n_fail[c.year] = n_fail.get(c.year, 0) + len(c.failing_blocks)
+    count = lambda col, mask: _dwellings_by_year(dw, blocks[col][1], mask, years)  # noqa: E731
     return {
-        "switched_dwellings": ("year", get("switched_dwellings_by_year").astype(int)),
-        "insulated_dwellings": ("year", get("insulated_dwellings_by_year").astype(int)),
-        "induction_dwellings": ("year", get("induction_dwellings_by_year").astype(int)),
-        "gas_free_share": ("year", get("gas_free_share_by_year").astype(float)),
-        "verified": ("year", np.array([y in verified and y not in failing for y in years])),
+        "switched_dwellings": ("year", count("connection_year", today)),
+        "new_build_connected_dwellings": ("year", _dwellings_by_year(dw, conn, ~today, years)),
+        "insulated_dwellings": ("year", count("insulation_year", today)),
+        "induction_dwellings": ("year", count("induction_year", today)),
+        "gas_free_share": ("year", np.array(share, float)),
+        "verified": ("year", np.array([y in checked and y not in failing for y in years])),
+        "failing": ("year", np.array([y in failing for y in years])),
         "n_failing_blocks": ("year", np.array([n_fail.get(y, 0) for y in years], int)),
     }
 
@@ -135,9 +226,10 @@ def _pipe_frame(plan: Plan) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"pipe": []})
 
 
-def _cost_vars(plan: Plan, years: list[int], summ: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
-    rd = plan.result.dataset
-    items = [*ITEMS, "bypass_capex", "bypass_heat_loss"]
+def _cost_vars(plan: Plan, years: list[int]) -> dict[str, Any]:
+    """Undiscounted cost per year and item; NPV per item (EUR, whole euros), bypass items included."""
+    rd, sc = plan.result.dataset, plan.scenario
+    items = [*ITEMS, *BYPASS_ITEMS]
     by_year = np.zeros((len(years), len(items)))
     ypos = {int(y): i for i, y in enumerate(rd["year"].to_numpy())}
     for j, item in enumerate(ITEMS):
@@ -145,44 +237,110 @@ def _cost_vars(plan: Plan, years: list[int], summ: dict[str, Any]) -> tuple[list
         for i, y in enumerate(years):
             by_year[i, j] = per_year[ypos[y]] if y in ypos else 0.0
     _, bypass = bypass_costs(plan)
-    for j, col in enumerate(("bypass_capex", "bypass_heat_loss"), start=len(ITEMS)):
+    for j, col in enumerate(BYPASS_ITEMS, start=len(ITEMS)):
         by_year[:, j] = bypass[col].reindex(years).fillna(0.0).to_numpy()
-    npv = [float(summ["cost_npv_eur"]["by_item"].get(i, 0.0)) for i in items]
-    return items, {"cost_eur_by_year": (("year", "item"), by_year), "cost_npv_eur": ("item", np.array(npv))}
+    npv = {k: round(float(v), 0) for k, v in plan.result.cost_npv_eur.items() if k != "total"}
+    disc = (1 + sc.prices.discount_rate) ** -(bypass.index.to_numpy() - sc.prices.base_year).astype(float)
+    for col in BYPASS_ITEMS:
+        npv[col] = round(float((bypass[col].to_numpy() * disc).sum()), 0)
+    return {
+        "cost_eur_by_year": (("year", "item"), by_year),
+        "cost_npv_eur": ("item", np.array([npv.get(i, 0.0) for i in items])),
+    }
 
 
-def plan_dataset(plan: Plan, sched: pd.DataFrame, summ: dict[str, Any]) -> xr.Dataset:
-    """Everything the report needs, with dims block, year, item, regime, source, pipe, round."""
+def _round_vars(plan: Plan) -> dict[str, Any]:
+    return {
+        "round_failures": ("round", np.array([r.n_failures for r in plan.rounds], int)),
+        "round_cuts_added": ("round", np.array([r.cuts_added for r in plan.rounds], int)),
+        "round_objective_eur": ("round", np.array([r.objective_eur for r in plan.rounds], float)),
+        "round_failing_years": (
+            "round",
+            np.array([",".join(map(str, r.failing_years)) for r in plan.rounds], dtype=str),
+        ),
+        "round_note": (
+            "round",
+            np.array([" | ".join(round_lines(r.actions))[:2000] for r in plan.rounds], dtype=str),
+        ),
+    }
+
+
+def _failure_vars(plan: Plan) -> dict[str, Any]:
+    """The failures that remain, one entry per failure along dim ``failure``."""
+    f = plan.unresolved.reindex(columns=list(FAILURE_COLUMNS))
+    out: dict[str, Any] = {}
+    for col in FAILURE_COLUMNS:
+        if col in ("value", "limit", "amount"):
+            out[f"failure_{col}"] = ("failure", f[col].to_numpy(float))
+        elif col == "year":
+            out["failure_year"] = ("failure", f[col].to_numpy(np.int64))
+        else:
+            out[f"failure_{col}"] = ("failure", f[col].astype(str).to_numpy(dtype=object))
+    return out
+
+
+def _run_vars(plan: Plan) -> dict[str, Any]:
+    """Time per stage and the optimiser's diagnostics."""
+    return {
+        "timing_s": ("stage", np.array(list(plan.timings_s.values()), float)),
+        "diagnostics": ("diagnostic", np.array(plan.result.diagnostics, dtype=object)),
+    }
+
+
+def _attrs(plan: Plan) -> dict[str, Any]:
+    """Scalars of the plan: scenario, deadline, solver, metadata (None values are left out)."""
+    r, sc = plan.result, plan.scenario
+    timed = r.timings_s.get("solve")
+    values: dict[str, Any] = {
+        "scenario_name": sc.name,
+        "deadline": sc.years.deadline,
+        "gas_free_year_reached": r.gas_free_year_reached,
+        "network_simulations": plan.simulations,
+        "solver_status": r.status,
+        "solver_gap": r.gap,
+        "solver_objective_eur": r.objective_eur,
+        "solver_best_bound_eur": r.best_bound_eur,
+        "solver_time_s": timed,
+        "required_pace_dwellings_per_yr": r.required_pace_dwellings_per_yr,
+        "earliest_gas_free_year": r.earliest_gas_free_year,
+        "scenario_toml": scenario_to_toml(sc),
+        "heatplan_version": __version__,
+        "package_versions": json.dumps(package_versions()),
+        "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "stock_source": plan.stock_source,
+    }
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def plan_dataset(plan: Plan) -> xr.Dataset:
+    """The plan as one Dataset (docs/plan-format.md): every figure its files and reports show."""
     rd = plan.result.dataset
     years = [int(y) for y in rd["year"].to_numpy()]
-    items, cost = _cost_vars(plan, years, summ)
+    blocks = _block_vars(plan)
     pipes = _pipe_frame(plan)
-    data = {**_block_vars(plan, sched), **_year_vars(plan, summ, years), **_network_vars(plan, years), **cost}
-    gas = rd["gas_m3"].reindex(block=sched["block_id"].to_numpy()).fillna(0.0).to_numpy()
-    data["gas_m3"] = (("block", "year"), gas)
-    conn = sched["connection_year"].astype("Float64").fillna(np.inf).to_numpy(float)
+    data = {
+        **blocks,
+        **_year_vars(blocks, plan, years),
+        **_network_vars(plan, years),
+        **_cost_vars(plan, years),
+        **_round_vars(plan),
+        **_failure_vars(plan),
+        **_run_vars(plan),
+    }
+    ids = plan.stock["block_id"].astype(str).to_numpy()
+    data["gas_m3"] = (("block", "year"), rd["gas_m3"].reindex(block=ids).fillna(0.0).to_numpy())
+    conn = np.nan_to_num(blocks["connection_year"][1], nan=np.inf)
     data["connected"] = (("block", "year"), conn[:, None] <= np.array(years)[None, :])
     for col in pipes.columns.drop("pipe"):
         data[col] = ("pipe", pipes[col].to_numpy())
-    data.update(
-        {
-            "round_failures": ("round", np.array([r.n_failures for r in plan.rounds], int)),
-            "round_cuts_added": ("round", np.array([r.cuts_added for r in plan.rounds], int)),
-            "round_objective_eur": ("round", np.array([r.objective_eur for r in plan.rounds], float)),
-            "round_failing_years": (
-                "round",
-                np.array([",".join(map(str, r.failing_years)) for r in plan.rounds], dtype=str),
-            ),
-            "round_note": ("round", np.array([" | ".join(r.notes)[:2000] for r in plan.rounds], dtype=str)),
-        }
-    )
     coords = {
-        "block": sched["block_id"].to_numpy(dtype=str),
+        "block": ids,
         "year": years,
-        "item": items,
+        "item": [*ITEMS, *BYPASS_ITEMS],
         "regime": ["mt", "lt"],
         "source": plan.nets.sources["source_id"].astype(str).to_numpy(),
         "pipe": pipes["pipe"].to_numpy(dtype=str),
         "round": [r.number for r in plan.rounds],
+        "stage": list(plan.timings_s),
     }
-    return xr.Dataset(data, coords=coords)
+    return xr.Dataset(data, coords=coords, attrs=_attrs(plan))

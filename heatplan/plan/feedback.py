@@ -17,6 +17,10 @@ Rules (docs/method.md, "the loop"):
 * A delay past the last modelled year cannot hold: the failure is reported instead.
 * A failure in the last planned year, with the network complete, cannot be ordered away: it is
   reported by name and no cut is added for it.
+
+The rules read the failures table of each state (:mod:`heatplan.failures`): its ``kind`` picks
+the rule (:data:`RULE_OF_KIND`), its numbers size the cut. What was done is recorded as data
+(:class:`heatplan.plan.notes.Action`); the words are made when rounds.csv and plan.nc are written.
 """
 
 from __future__ import annotations
@@ -26,24 +30,36 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from heatplan.failures import Kind
 from heatplan.optimisation import Cut
 from heatplan.optimisation.cuts import Term, min_branch_load, not_before
 from heatplan.optimisation.inputs import OPTIONS, ModelInputs
+from heatplan.plan.notes import Action
 from heatplan.plan.verify import NetworkModels, StateCheck, connected_in_year
 
 LIGHT_SHARE = 0.3
 SHARES = (0.5, 0.8, 1.0)
 #: Margin kept below a source's capacity when it is derated after an overload.
 DERATE_MARGIN = 0.98
+#: The rule that answers each kind of failure: ``block`` (branch load first, else delay the
+#: block), ``derate_source`` (capacity cut) or ``delay_year`` (delay that year's connections).
+RULE_OF_KIND: dict[str, str] = {
+    Kind.TEMPERATURE: "block",
+    Kind.PRESSURE: "block",
+    Kind.VELOCITY: "block",
+    Kind.NOT_SERVED: "block",
+    Kind.CAPACITY: "derate_source",
+    Kind.HEAD: "delay_year",
+    Kind.NOT_CONVERGED: "delay_year",
+}
 
 
 @dataclass
 class Feedback:
-    """Cuts for the next round, with a line of plain words for each."""
+    """Cuts for the next round, and what was done about each failure (:class:`Action`)."""
 
     cuts: list[Cut] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    unresolved: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
 
 
 def _peak(inp: ModelInputs, block_ids: list[str], regime: str) -> np.ndarray:
@@ -77,13 +93,21 @@ def _block_cut(
     table: pd.DataFrame,
     check: StateCheck,
     block_id: str,
-    reason: str,
     repeats: dict[str, int],
     stock: pd.DataFrame,
 ) -> None:
     k = repeats.get(block_id, 0)
     repeats[block_id] = k + 1
     year, regime = check.year, check.regime
+    f = check.failures
+    act = Action(
+        "branch_load",
+        year,
+        regime,
+        check.load,
+        block_id,
+        f[(f["element"] == "block") & (f["id"] == block_id)],
+    )
     connected = set(connected_in_year(stock, table, year, regime))
     branch = _light_branch(nets, inp, regime, block_id, connected) if k < len(SHARES) else None
     if branch:
@@ -92,23 +116,18 @@ def _block_cut(
         fb.cuts += min_branch_load(
             inp, regime, branch, block_id, need_kw, name=f"branch load before {block_id}"
         )
-        fb.notes.append(
-            f"{year} {regime.upper()} {check.load}: {block_id} fails ({reason}); its branch is lightly "
-            f"loaded: require {need_kw:,.0f} kW ({share:.0%}) of the branch's {len(branch)} other blocks "
-            "connected first"
-        )
+        act.figures = {"need_kw": need_kw, "share": share, "n_blocks": len(branch)}
+        fb.actions.append(act)
         return
     conn_year = table.set_index("block_id")["connection_year"].get(block_id)
     later = int(year if pd.isna(conn_year) else max(int(conn_year), year)) + 1
     if later > int(inp.years[-1]):
-        fb.unresolved.append(
-            f"{year} {regime.upper()} {check.load}: {block_id}: {reason} (no later year to move it to)"
-        )
+        act.rule, act.why = "unresolved", "no_later_year"
+        fb.actions.append(act)
         return
     fb.cuts.append(not_before(block_id, later, name=f"delay {block_id} to {later}"))
-    fb.notes.append(
-        f"{year} {regime.upper()} {check.load}: {block_id} fails ({reason}); connect it from {later} on"
-    )
+    act.rule, act.figures = "delay_block", {"from_year": later}
+    fb.actions.append(act)
 
 
 def feedback(
@@ -128,23 +147,22 @@ def feedback(
         if c.ok:
             continue
         if c.year >= last_year and inp.years[-1] <= last_year:
-            fb.unresolved += c.failure_lines()
+            fb.actions.append(Action("unresolved", c.year, c.regime, c.load, "", c.failures, why="last_year"))
             continue
-        capacity = [p for p in c.problems if "capacity exceeded" in p]
-        if capacity:
+        rules = {RULE_OF_KIND[k] for k in c.kinds()}
+        if "derate_source" in rules:
             source_capacity_cuts(fb, c, inp, stock, table)
-        if len(capacity) < len(c.problems) or not c.converged:
+        if "delay_year" in rules or not c.converged:
             _delay_year(fb, c, table, stock, seen)
-        for b, reason in c.failing.items():
+        f = c.failures
+        for b in c.failing_blocks:
             if b in fixed:
-                fb.unresolved.append(
-                    f"{c.year} {c.regime.upper()} {c.load}: {b}: {reason} "
-                    "(new-build block: its year is fixed)"
-                )
+                mine = f[(f["element"] == "block") & (f["id"] == b)]
+                fb.actions.append(Action("unresolved", c.year, c.regime, c.load, b, mine, why="new_build"))
                 continue
             if b not in seen:
                 seen.add(b)
-                _block_cut(fb, nets, inp, table, c, b, reason, repeats, stock)
+                _block_cut(fb, nets, inp, table, c, b, repeats, stock)
     return fb
 
 
@@ -158,9 +176,11 @@ def _delay_year(
     for b in newly:
         seen.add(b)
         fb.cuts.append(not_before(b, c.year + 1, name=f"delay {b} to {c.year + 1}"))
-    what = "; ".join(c.problems) or "not converged"
-    fb.notes.append(
-        f"{c.year} {c.regime.upper()} {c.load}: {what}; delay the {len(newly)} block(s) connected that year"
+    f = c.failures
+    fb.actions.append(
+        Action(
+            "delay_year", c.year, c.regime, c.load, "", f[f["element"] != "block"], {"n_blocks": len(newly)}
+        )
     )
 
 
@@ -171,7 +191,8 @@ def source_capacity_cuts(
     o = OPTIONS.index(c.regime)
     caps = inp.sources.set_index("source_id")["capacity_kw"]
     connected = set(connected_in_year(stock, table, c.year, c.regime))
-    for sid, drawn_mw in c.source_load_mw.items():
+    over = c.failures[c.failures["kind"] == Kind.CAPACITY]
+    for sid, drawn_mw in zip(over["id"], over["value"], strict=True):
         cap_kw = float(caps.get(sid, np.inf))
         if not drawn_mw * 1000 > cap_kw:
             continue
@@ -190,8 +211,9 @@ def source_capacity_cuts(
                 for b in mine
             )
             fb.cuts.append(Cut(f"derated {sid} ({year})", terms, ub=max(derated - float(nb_load[t]), 0.0)))
-        fb.notes.append(
-            f"{c.year} {c.regime.upper()}: source {sid} delivers {drawn_mw:.1f} MW incl. losses for "
-            f"{modelled / 1000:.1f} MW planned; its capacity in the model is derated to "
-            f"{derated / 1000:.1f} MW"
-        )
+        fb.actions.append(
+            Action(
+                "derate_source", c.year, c.regime, c.load, sid, over[over["id"] == sid],
+                {"drawn_mw": drawn_mw, "modelled_mw": modelled / 1000, "derated_mw": derated / 1000},
+            )
+        )  # fmt: skip

@@ -26,6 +26,7 @@ from heatplan.networks.sizing import size_layout
 from heatplan.optimisation import NetworkInput, Result, build_inputs, check_solver, optimise, resolve
 from heatplan.optimisation.inputs import ModelInputs
 from heatplan.plan.feedback import feedback
+from heatplan.plan.notes import Action
 from heatplan.plan.verify import NetworkModels, StateCheck, Verifier
 from heatplan.scenario import Scenario
 
@@ -44,7 +45,7 @@ class Round:
     failing_years: list[int]
     n_failures: int
     cuts_added: int
-    notes: list[str]
+    actions: list[Action]  # what the loop did (words: heatplan.plan.notes.round_lines)
     seconds: float
 
 
@@ -59,7 +60,7 @@ class Plan:
     table: pd.DataFrame
     checks: list[StateCheck]
     rounds: list[Round]
-    unresolved: list[str]
+    unresolved: pd.DataFrame  # the last round's failures (heatplan.failures table + year, regime, load)
     timings_s: dict[str, float] = field(default_factory=dict)
     stock_source: str = "embedded Zuidwest stock (synthetic)"
     simulations: int = 0
@@ -169,7 +170,7 @@ def run_plan(
     verifier = Verifier(stock, scenario, nets)
     rounds: list[Round] = []
     repeats: dict[str, int] = {}
-    unresolved: list[str] = []
+    unresolved = _unresolved([])
     timings["verify"] = timings["resolve"] = 0.0
     for rnd in range(1, scenario.verification.max_rounds + 1):
         tr = time.perf_counter()
@@ -188,20 +189,22 @@ def run_plan(
                 rnd,
                 result.objective_eur,
                 sorted({c.year for c in failing}),
-                sum(len(c.failing) + len(c.problems) for c in failing),
+                sum(c.n_failures for c in failing),
                 len(fb.cuts) if fb else 0,
-                (fb.notes + fb.unresolved) if fb else ["every planned year passes"],
+                fb.actions if fb else [Action("passed")],
                 time.perf_counter() - tr,
             )
         )
         log.info("round %d: %d failing state(s), %d cut(s)", rnd, len(failing), len(fb.cuts) if fb else 0)
         if fb is None or not fb.cuts or rnd == scenario.verification.max_rounds:
-            unresolved = _unresolved(failing) if failing else []
+            unresolved = _unresolved(failing)
             break
         ts = time.perf_counter()
         left = scenario.verification.max_total_s - (ts - t0) - (ts - tr)
         if left < 30.0:
-            rounds[-1].notes.append(f"time budget of {scenario.verification.max_total_s:.0f} s reached")
+            rounds[-1].actions.append(
+                Action("time_budget", figures={"budget_s": scenario.verification.max_total_s})
+            )
             unresolved = _unresolved(failing)
             break
         prog(f"round {rnd + 1}: re-optimising with {len(fb.cuts)} cut(s)", 0, 1)
@@ -210,7 +213,7 @@ def run_plan(
             result = resolve(result, fb.cuts, limit, scenario.solver.mip_gap)
         except InfeasibleError as exc:
             log.warning("round %d: the cuts leave no schedule; keeping the previous plan", rnd + 1)
-            rounds[-1].notes.append(f"the cuts leave no schedule ({exc}); the previous plan is kept")
+            rounds[-1].actions.append(Action("no_schedule", why=str(exc)))
             unresolved = _unresolved(failing)
             timings["resolve"] += time.perf_counter() - ts
             break
@@ -230,5 +233,9 @@ def run_plan(
     )
 
 
-def _unresolved(failing: list[StateCheck]) -> list[str]:
-    return [line for c in failing for line in c.failure_lines()]
+def _unresolved(failing: list[StateCheck]) -> pd.DataFrame:
+    """The failures of the failing states, one table."""
+    tables = [c.table() for c in failing if not c.failures.empty]
+    if not tables:
+        return StateCheck(0, "", "", 0, True).table()
+    return pd.concat(tables, ignore_index=True)

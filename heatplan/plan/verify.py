@@ -24,10 +24,12 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from heatplan import failures as failures_mod
 from heatplan.errors import ConvergenceError
+from heatplan.failures import STATE_COLUMNS, Kind
 from heatplan.networks.layout import Layout
 from heatplan.networks.simulate import simulate
-from heatplan.networks.verdict import TEMP_TOL_K
+from heatplan.networks.verdict import TEMP_TOL_K, failures_table
 from heatplan.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -35,15 +37,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class StateCheck:
-    """The verdict of one regime in one year at one load case."""
+    """The verdict of one regime in one year at one load case; its failures as a table."""
 
     year: int
     regime: str
     load: str  # "design" or "low"
     n_connected: int
     converged: bool
-    failing: dict[str, str] = field(default_factory=dict)  # block_id -> reason
-    problems: list[str] = field(default_factory=list)
+    failures: pd.DataFrame = field(default_factory=failures_mod.empty)  # heatplan.failures table
     min_supply_temp_c: float = float("nan")
     heat_loss_pct: float = float("nan")
     source_load_mw: dict[str, float] = field(default_factory=dict)
@@ -53,14 +54,31 @@ class StateCheck:
     @property
     def ok(self) -> bool:
         """True if the state passed."""
-        return self.converged and not self.failing and not self.problems
+        return self.converged and self.failures.empty
 
-    def failure_lines(self) -> list[str]:
-        """One line per failing block and per network problem, for people."""
-        head = f"{self.year} {self.regime.upper()} {self.load}"
-        return [f"{head}: {b}: {r}" for b, r in self.failing.items()] + [
-            f"{head}: {p}" for p in self.problems
-        ]
+    @property
+    def failing_blocks(self) -> list[str]:
+        """The blocks with at least one failure, in the table's order."""
+        f = self.failures
+        return list(dict.fromkeys(f.loc[f["element"] == "block", "id"]))
+
+    @property
+    def n_failures(self) -> int:
+        """Failing blocks plus source and state failures (a block with two failures counts once)."""
+        f = self.failures
+        return len(self.failing_blocks) + int((f["element"] != "block").sum())
+
+    def kinds(self) -> set[str]:
+        """The kinds of failure in this state."""
+        return set(self.failures["kind"])
+
+    def table(self) -> pd.DataFrame:
+        """The failures with this state's year, regime and load in front."""
+        f = self.failures.copy()
+        for k, (col, v) in enumerate(zip(STATE_COLUMNS, (self.year, self.regime, self.load), strict=True)):
+            f.insert(k, col, v)
+        f["year"] = f["year"].astype(int)
+        return f
 
 
 @dataclass
@@ -159,7 +177,7 @@ class Verifier:
         try:
             ds = self._run(regime, conn, labels, srcs, frac)
         except ConvergenceError as exc:
-            return StateCheck(year, regime, load, len(conn), False, problems=[f"not converged: {exc}"])
+            return StateCheck(year, regime, load, len(conn), False, _not_converged(exc))
         return self._bypass_verdict(
             _summarise(ds, year, regime, load, len(conn)), ds, conn, labels, srcs, frac
         )
@@ -191,23 +209,10 @@ class Verifier:
         try:
             ds2 = self._run(res.regime, conn, labels, srcs, frac, return_c=ret)
         except ConvergenceError as exc:
-            res.problems.append(f"not converged with bypasses: {exc}")
+            res.failures = _concat(res.failures, _not_converged(exc, remedy="bypass"))
             return res
         still = set(_cold_blocks(ds2, self._need_c(ds2)))
-        for b in cold:
-            rest = [
-                p for p in res.failing.get(b, "").split("; ") if p and not p.startswith("supply temperature")
-            ]
-            if b in still:
-                t = float(ds2["t_supply_c"].sel(block=b))
-                need_b = float(self._need_c(ds2)[list(ds2["block"].to_numpy()).index(b)])
-                rest.append(
-                    f"supply temperature {t:.1f} °C arrives even with a bypass, {need_b:.1f} °C needed"
-                )
-            if rest:
-                res.failing[b] = "; ".join(rest)
-            else:
-                res.failing.pop(b, None)
+        res.failures = _after_bypass(res.failures, ds2, cold, still, self._need_c(ds2))
         res.bypass_blocks = tuple(sorted(set(cold) - still))
         res.bypass_extra_loss_w = float(ds2.attrs.get("heat_loss_w", 0.0)) - float(
             ds.attrs.get("heat_loss_w", 0.0)
@@ -224,12 +229,41 @@ def _cold_blocks(ds: xr.Dataset, need_c: np.ndarray) -> list[str]:
     return [str(b) for b in ds["block"].to_numpy()[sim & (t < need_c - TEMP_TOL_K)]]
 
 
+def _not_converged(exc: Exception, remedy: str = "") -> pd.DataFrame:
+    row = failures_mod.row("state", "", Kind.NOT_CONVERGED, context=str(exc), remedy=remedy)
+    return failures_mod.table([row])
+
+
+def _concat(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    return b if a.empty else pd.concat([a, b], ignore_index=True)
+
+
+def _after_bypass(
+    f: pd.DataFrame, ds2: xr.Dataset, cold: list[str], still: set[str], need_c: np.ndarray
+) -> pd.DataFrame:
+    """The failures once ``cold`` blocks have a bypass.
+
+    Their temperature failures are replaced by those of the second simulation (the ``still``
+    cold ones, with ``remedy`` "bypass"); each block's rows stay together, in block order.
+    """
+    temp = (f["element"] == "block") & (f["kind"] == Kind.TEMPERATURE) & f["id"].isin(cold)
+    context = dict(zip(f.loc[temp, "id"], f.loc[temp, "context"], strict=True))
+    pos = {str(b): i for i, b in enumerate(ds2["block"].to_numpy())}
+    t = ds2["t_supply_c"].to_numpy()
+    rows = [
+        failures_mod.row(
+            "block", b, Kind.TEMPERATURE, float(t[pos[b]]), float(need_c[pos[b]]), "°C",
+            context.get(b, ""), remedy="bypass", below=True,
+        )
+        for b in cold
+        if b in still
+    ]  # fmt: skip
+    out = _concat(f[~temp.to_numpy()].reset_index(drop=True), failures_mod.table(rows))
+    order = out["id"].map(pos).where(out["element"] == "block", len(pos))
+    return out.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
 def _summarise(ds: xr.Dataset, year: int, regime: str, load: str, n: int) -> StateCheck:
-    ok = ds["ok"].to_numpy()
-    failing = {
-        str(b): str(r) for b, r in zip(ds["block"].to_numpy()[~ok], ds["reason"].to_numpy()[~ok], strict=True)
-    }
-    problems = [p for p in str(ds.attrs.get("network_problems", "")).split("; ") if p]
     loads = {}
     if "source" in ds.dims:
         loads = {
@@ -242,8 +276,7 @@ def _summarise(ds: xr.Dataset, year: int, regime: str, load: str, n: int) -> Sta
         load,
         n,
         bool(ds.attrs.get("converged", 1)),
-        failing,
-        problems,
+        failures_table(ds),
         float(ds.attrs.get("min_supply_temp_c", np.nan)),
         float(ds.attrs.get("heat_loss_pct", np.nan)),
         loads,
@@ -251,10 +284,4 @@ def _summarise(ds: xr.Dataset, year: int, regime: str, load: str, n: int) -> Sta
 
 
 def _copy_for_year(c: StateCheck, year: int) -> StateCheck:
-    return replace(
-        c,
-        year=year,
-        failing=dict(c.failing),
-        problems=list(c.problems),
-        source_load_mw=dict(c.source_load_mw),
-    )
+    return replace(c, year=year, failures=c.failures.copy(), source_load_mw=dict(c.source_load_mw))

@@ -13,9 +13,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from heatplan.planfile import SCHEDULE_COLUMNS, YEAR_COLUMNS
 from heatplan.report.plan_data import (
-    SCHEDULE_COLUMNS,
-    YEAR_COLUMNS,
     Plan,
     block_frame,
     cost_by_year,

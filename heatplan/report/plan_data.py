@@ -14,20 +14,15 @@ import pandas as pd
 import xarray as xr
 
 from heatplan.errors import InputError
+from heatplan.planfile import YEAR_COLUMNS, schedule_frame, strings, whole_years
 from heatplan.report.text import Text
+
+__all__ = ["Plan", "load_plan", "schedule_frame", "strings", "whole_years"]
 
 log = logging.getLogger(__name__)
 
 PLAN_FILE = "plan.nc"
 
-#: The columns of schedule.csv, in order (plan-format.md).
-SCHEDULE_COLUMNS = (
-    "block_id", "wijk_code", "buurt_code", "owner", "dwellings", "label_now", "label_target", "option",
-    "insulation_year", "induction_year", "connection_year", "gas_free_year", "cost_eur",
-)  # fmt: skip
-#: schedule.csv and schedule.xlsx give block costs in whole cents (Excel keeps 15 significant digits).
-COST_DECIMALS = 2
-YEAR_COLUMNS = ("insulation_year", "induction_year", "connection_year", "gas_free_year")
 _STR_BLOCK = ("wijk_code", "buurt_code", "owner", "street", "label_now", "label_target", "option")
 
 #: Variables the reports cannot do without, with their dimensions.
@@ -117,45 +112,12 @@ def _scenario_name(ds: xr.Dataset, summary: dict[str, Any]) -> str:
     return str(name) if name else "?"
 
 
-def strings(da: xr.DataArray | np.ndarray) -> np.ndarray:
-    """A string array (bytes decoded, missing values as "")."""
-    vals = np.asarray(da.values if isinstance(da, xr.DataArray) else da, dtype=object)
-    out = [
-        v.decode("utf-8") if isinstance(v, bytes) else ("" if v is None or v != v else str(v)) for v in vals
-    ]
-    return np.array(out, dtype=object)
-
-
-def whole_years(da: xr.DataArray) -> pd.Series:
-    """A float year variable (NaN for none) as nullable integers."""
-    vals = np.asarray(da.values, dtype=float)
-    return pd.Series(pd.array(np.where(np.isnan(vals), np.nan, np.round(vals)), dtype="Int64"))
-
-
-def schedule_frame(ds: xr.Dataset) -> pd.DataFrame:
-    """The schedule table of plan-format.md, built from the Dataset; costs rounded to cents.
-
-    Write schedule.csv with ``schedule_frame(ds).to_csv(path, index=False)`` so that it and
-    schedule.xlsx hold identical numbers.
-    """
-    df = pd.DataFrame({"block_id": strings(ds["block"])})
-    for col in SCHEDULE_COLUMNS[1:]:
-        if col in YEAR_COLUMNS:
-            df[col] = whole_years(ds[col])
-        elif col == "dwellings":
-            df[col] = np.asarray(ds[col].values).round().astype(np.int64)
-        elif col == "cost_eur":
-            df[col] = np.round(np.asarray(ds[col].values, dtype=float), COST_DECIMALS)
-        else:
-            df[col] = strings(ds[col])
-    return df
-
-
 def block_frame(ds: xr.Dataset) -> pd.DataFrame:
     """The schedule plus street, owner type, coordinates, demolition/new-build years and verification.
 
-    Also ``existing`` (in today's stock, not a future new build) and ``uses_gas`` (has a gas-free
-    year or burns gas in some planning year).
+    Also ``existing`` (in today's stock, not a future new build) and ``uses_gas`` (heats or cooks
+    with gas today): plan.nc's ``existing`` and ``uses_gas_today``; for an older plan.nc without
+    them, a new-build year before the first planning year, and a gas-free year or gas burnt.
     """
     df = schedule_frame(ds)
     street = strings(ds["street"])
@@ -167,12 +129,17 @@ def block_frame(ds: xr.Dataset) -> pd.DataFrame:
         df[col] = whole_years(ds[col]) if col in ds else pd.Series(pd.NA, index=df.index, dtype="Int64")
     df["verified_ok"] = np.asarray(ds["verified_ok"].values, dtype=bool) if "verified_ok" in ds else True
     df["fail_reason"] = strings(ds["fail_reason"]) if "fail_reason" in ds else ""
-    first_year = int(ds["year"].values[0])
-    df["existing"] = (df["new_build_year"].isna() | (df["new_build_year"].fillna(0) < first_year)).to_numpy(
-        bool
-    )
-    gas = np.asarray(ds["gas_m3"].values, dtype=float).max(axis=1) > 0 if "gas_m3" in ds else False
-    df["uses_gas"] = df["gas_free_year"].notna().to_numpy(bool) | gas
+    if "existing" in ds:  # the plan's own flags (plan.nc from this version on)
+        df["existing"] = np.asarray(ds["existing"].values, dtype=bool)
+    else:
+        first_year = int(ds["year"].values[0])
+        nb = df["new_build_year"]
+        df["existing"] = (nb.isna() | (nb.fillna(0) < first_year)).to_numpy(bool)
+    if "uses_gas_today" in ds:
+        df["uses_gas"] = np.asarray(ds["uses_gas_today"].values, dtype=bool)
+    else:
+        gas = np.asarray(ds["gas_m3"].values, dtype=float).max(axis=1) > 0 if "gas_m3" in ds else False
+        df["uses_gas"] = df["gas_free_year"].notna().to_numpy(bool) | gas
     return df
 
 

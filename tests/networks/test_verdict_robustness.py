@@ -10,11 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from heatplan.errors import ConvergenceError, InputError
+from heatplan.failures import Kind
 from heatplan.networks import build
 from heatplan.networks.layout import build_layout
-from heatplan.networks.results import pipes_table
+from heatplan.networks.results import network_problems, pipes_table, reasons
 from heatplan.networks.simulate import simulate
 from heatplan.networks.sizing import size_layout
+from heatplan.networks.verdict import failures_table
 from heatplan.scenario.figures import figures
 from tests.networks.helpers import make_sources, net_blocks
 
@@ -29,20 +31,26 @@ def _run(blocks, scenario, regime="mt", labels=None, **kw):
 def test_verdict_names_labels_that_need_more_than_70(tree_blocks, scenario):
     _, _, ds = _run(tree_blocks, scenario)
     req = scenario.label_policy.required_supply_c
-    reason = ds["reason"].to_series()
+    reason = pd.Series(reasons(ds), index=ds.block.values)
+    table = failures_table(ds).set_index("id")
     for b, lab in zip(ds.block.values, ds.label.values, strict=True):
         if req[lab] > 70.0:  # C, D, E need more than the source sends
-            assert not bool(ds.ok.sel(block=b))
+            assert not bool(ds.ok.sel(block=b)) and bool(ds.fail_temperature.sel(block=b))
             assert f"label {lab} needs {req[lab]:.1f}" in reason[b]
+            row = table.loc[b]
+            assert row.kind == Kind.TEMPERATURE and row.context == lab and row.limit == req[lab]
+            # the shortfall is what the label needs minus what arrives, in K
+            assert row.amount == pytest.approx(req[lab] - float(ds.t_supply_c.sel(block=b)))
+            assert float(ds.temperature_shortfall_k.sel(block=b)) == pytest.approx(row.amount)
         else:
-            assert "supply temperature" not in reason[b]
+            assert "supply temperature" not in reason[b] and b not in table.index
     assert ds.attrs["n_failing_blocks"] == 4
 
 
 def test_label_b_override_passes_on_a_compact_network(tree_blocks, scenario):
     labels = pd.Series("B", index=tree_blocks.index)
     _, _, ds = _run(tree_blocks, scenario, labels=labels)
-    assert bool(ds.ok.all()), ds.reason.values
+    assert bool(ds.ok.all()), reasons(ds)
     assert float(ds.t_supply_c.min()) >= 65.0
 
 
@@ -52,7 +60,7 @@ def test_long_lightly_loaded_branch_fails_for_temperature(scenario):
     _, _, ds = _run(blocks, scenario, labels=blocks["label"])
     far = ds.sel(block="b02")
     assert float(far.t_supply_c) < 65.0
-    assert "supply temperature" in str(far.reason.values)
+    assert bool(far.fail_temperature) and float(far.temperature_shortfall_k) > 0.0
     assert bool(ds.ok.sel(block="b00"))
 
 
@@ -86,7 +94,10 @@ def test_partial_connection_and_disconnected_source(scenario):
     )
     assert list(ds.block.values) == ["b00", "b01", "b08"]
     assert not bool(ds.simulated.sel(block="b08"))
-    assert "source is not in service" in str(ds.reason.sel(block="b08").values)
+    assert bool(ds.not_served.sel(block="b08")) and str(ds.status.sel(block="b08").values) == (
+        "source_out_of_service"
+    )
+    assert "source is not in service" in reasons(ds)[2]
     assert bool(ds.ok.sel(block="b00")) and bool(ds.ok.sel(block="b01"))
     with pytest.raises(InputError, match="not in the block table"):
         simulate(lay, sz, blocks, scenario, connected=["nope"])
@@ -100,8 +111,15 @@ def test_source_capacity_and_pump_head_reported(tree_blocks, scenario):
         update={"networks": scenario.networks.model_copy(update={"max_pump_lift_bar": 0.6})}
     )
     ds = simulate(lay, sz, tree_blocks, tight, sources=src)
-    assert "capacity exceeded" in ds.attrs["network_problems"]
-    assert "pump head exceeded" in ds.attrs["network_problems"]
+    assert bool(ds.capacity_exceeded.all()) and bool(ds.head_exceeded.all())
+    heat_mw = float(ds.source_heat_w[0]) / 1e6
+    assert float(ds.capacity_excess_mw[0]) == pytest.approx(heat_mw - 0.1)
+    assert float(ds.head_excess_bar[0]) == pytest.approx(float(ds.source_required_lift_bar[0]) - 0.6)
+    table = failures_table(ds)
+    src_rows = table[table.element == "source"]
+    assert list(src_rows.kind) == [Kind.CAPACITY, Kind.HEAD]
+    words = network_problems(ds)
+    assert "capacity exceeded" in words[0] and "pump head exceeded" in words[1]
 
 
 def test_non_convergence_is_a_clear_error(tree_blocks, scenario, monkeypatch):
@@ -246,7 +264,7 @@ def test_hot_water_only_verdict(scenario, regime):
     assert (ok == (t >= need - 0.01)).all()
     if regime == "mt":
         assert 0 < ok.sum() < 8  # the near blocks get hot water, the far ones do not
-    for r in summer.reason.to_numpy()[~ok]:
+    for r in reasons(summer)[~ok]:
         assert r.endswith(f"hot water needs {need:.1f} °C")
     assert bool(ok[0]) and not bool(by_label.ok[0])  # label D: fine for hot water, not for heating
     assert by_label.t_supply_c.to_numpy() == pytest.approx(t)  # same physics, another verdict

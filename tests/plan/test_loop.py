@@ -50,9 +50,9 @@ def test_far_block_first_fails_then_the_loop_fixes_the_order():
     plan = run_plan(stock, scenario(), sources=SOURCE)
     first = plan.rounds[0]
     assert first.n_failures > 0, "the unrestricted first schedule should connect the far block too early"
-    assert any("far" in note for note in first.notes)
+    assert any(a.target == "far" and a.rule in ("branch_load", "delay_block") for a in first.actions)
     last = plan.rounds[-1]
-    assert last.n_failures == 0 and not plan.unresolved
+    assert last.n_failures == 0 and plan.unresolved.empty
     assert len(plan.rounds) >= 2
     # in the final plan the far block connects only after enough of its branch is connected
     year_far = int(plan.table.set_index("block_id").loc["far", "connection_year"])
@@ -62,3 +62,33 @@ def test_far_block_first_fails_then_the_loop_fixes_the_order():
     # every planned year passed, at design and at low load
     assert all(c.ok for c in plan.checks)
     assert np.isfinite([c.min_supply_temp_c for c in plan.checks if c.n_connected]).all()
+
+
+def test_failures_left_after_the_last_round_are_data_in_plan_nc_and_words_in_summary(tmp_path):
+    import json
+
+    import xarray as xr
+
+    from heatplan.failures import Kind
+    from heatplan.plan.outputs import write_plan
+    from heatplan.planfile import failures_frame, summary
+
+    sc = scenario().model_copy(update={"verification": Verification(allow_bypass=False, max_rounds=1)})
+    plan = run_plan(far_block_stock(), sc, sources=SOURCE)
+    left = plan.unresolved
+    assert not left.empty and set(left["kind"]) <= set(Kind)
+    far = left[left["id"] == "far"]
+    assert (far["kind"] == Kind.TEMPERATURE).all() and (far["amount"] > 0).all()
+    assert (far["amount"] == far["limit"] - far["value"]).all()  # the shortfall in K
+    write_plan(plan, tmp_path)
+    with xr.open_dataset(tmp_path / "plan.nc", engine="h5netcdf") as ds0:
+        ds = ds0.load()
+    back = failures_frame(ds)
+    assert back[["year", "regime", "load", "id", "kind"]].values.tolist() == (
+        left[["year", "regime", "load", "id", "kind"]].values.tolist()
+    )
+    s = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert s == summary(ds) and len(s["still_failing"]) >= 1
+    assert any(line.split(": ")[1] == "far" and "supply temperature" in line for line in s["still_failing"])
+    assert s["failing_years"] and not set(s["failing_years"]) & set(s["verified_years"])
+    assert not bool(ds["verified_ok"].sel(block="far")) and str(ds["fail_reason"].sel(block="far").values)

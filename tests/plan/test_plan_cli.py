@@ -94,3 +94,22 @@ def test_bad_scenarios_leave_no_output(small_stock: Path, tmp_path: Path):
     assert res.exit_code == 1 and "deadline" in res.output
     assert not out.exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_summary_and_schedule_are_views_of_plan_nc(plan_dir: Path):
+    """plan.nc first: summary.json and schedule.csv are exactly what heatplan.planfile reads from it."""
+    from heatplan.planfile import schedule_frame, summary
+
+    with xr.open_dataset(plan_dir / "plan.nc", engine="h5netcdf") as ds0:
+        ds = ds0.load()
+    text = json.dumps(summary(ds), indent=2, ensure_ascii=False)
+    assert text == (plan_dir / "summary.json").read_text(encoding="utf-8")
+    assert schedule_frame(ds).to_csv(index=False) == (plan_dir / "schedule.csv").read_text()
+
+
+def test_plan_outputs_and_dataset_do_not_import_each_other():
+    import heatplan.plan.dataset as dataset
+    import heatplan.plan.outputs as outputs
+
+    assert "heatplan.plan.outputs" not in Path(dataset.__file__).read_text()
+    assert "heatplan.plan.dataset" in Path(outputs.__file__).read_text()

@@ -1,0 +1,147 @@
+"""plan.nc, the contract between the plan and its readers: schedule.csv and summary.json from it.
+
+``heatplan.plan.dataset`` builds the plan Dataset once from a plan's results (layout in
+docs/plan-format.md); everything else is read from that Dataset: :func:`schedule_frame` gives
+schedule.csv (and schedule.xlsx), :func:`summary` gives summary.json. This module needs only
+pandas and xarray, so the report can use it without loading the planning machinery.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from heatplan import failures
+
+#: The columns of schedule.csv, in order (plan-format.md).
+SCHEDULE_COLUMNS = (
+    "block_id", "wijk_code", "buurt_code", "owner", "dwellings", "label_now", "label_target", "option",
+    "insulation_year", "induction_year", "connection_year", "gas_free_year", "cost_eur",
+)  # fmt: skip
+YEAR_COLUMNS = ("insulation_year", "induction_year", "connection_year", "gas_free_year")
+#: schedule.csv and schedule.xlsx give block costs in whole cents (Excel keeps 15 significant digits).
+COST_DECIMALS = 2
+#: summary.json lists at most this many failures that remain (plan.nc has them all).
+MAX_FAILURE_LINES = 200
+#: Per year and per dwelling count: the summary key and the plan.nc variable.
+DWELLINGS_BY_YEAR = {
+    "switched_dwellings_by_year": "switched_dwellings",
+    "new_build_connected_dwellings_by_year": "new_build_connected_dwellings",
+    "insulated_dwellings_by_year": "insulated_dwellings",
+    "induction_dwellings_by_year": "induction_dwellings",
+}
+#: The failures table in plan.nc: variable ``failure_<column>`` along dim ``failure``.
+FAILURE_COLUMNS = (*failures.STATE_COLUMNS, *failures.COLUMNS)
+
+
+def strings(da: xr.DataArray | np.ndarray) -> np.ndarray:
+    """A string array (bytes decoded, missing values as "")."""
+    vals = np.asarray(da.values if isinstance(da, xr.DataArray) else da, dtype=object)
+    out = [
+        v.decode("utf-8") if isinstance(v, bytes) else ("" if v is None or v != v else str(v)) for v in vals
+    ]
+    return np.array(out, dtype=object)
+
+
+def whole_years(da: xr.DataArray) -> pd.Series:
+    """A float year variable (NaN for none) as nullable integers."""
+    vals = np.asarray(da.values, dtype=float)
+    return pd.Series(pd.array(np.where(np.isnan(vals), np.nan, np.round(vals)), dtype="Int64"))
+
+
+def schedule_frame(ds: xr.Dataset) -> pd.DataFrame:
+    """The schedule table of plan-format.md, built from the Dataset; costs rounded to cents.
+
+    Write schedule.csv with ``schedule_frame(ds).to_csv(path, index=False)`` so that it and
+    schedule.xlsx hold identical numbers.
+    """
+    df = pd.DataFrame({"block_id": strings(ds["block"])})
+    for col in SCHEDULE_COLUMNS[1:]:
+        if col in YEAR_COLUMNS:
+            df[col] = whole_years(ds[col])
+        elif col == "dwellings":
+            df[col] = np.asarray(ds[col].values).round().astype(np.int64)
+        elif col == "cost_eur":
+            df[col] = np.round(np.asarray(ds[col].values, dtype=float), COST_DECIMALS)
+        else:
+            df[col] = strings(ds[col])
+    return df
+
+
+def failures_frame(ds: xr.Dataset) -> pd.DataFrame:
+    """The failures that remain after the last round (a :mod:`heatplan.failures` table + state)."""
+    if "failure" not in ds.dims:
+        return pd.DataFrame(columns=list(FAILURE_COLUMNS))
+    out = {}
+    for col in FAILURE_COLUMNS:
+        da = ds[f"failure_{col}"]
+        out[col] = np.asarray(da.values, float) if col in ("value", "limit", "amount") else strings(da)
+    df = pd.DataFrame(out)
+    df["year"] = pd.to_numeric(df["year"]).astype(int) if len(df) else df["year"]
+    return df
+
+
+def _scalar(x: Any) -> Any:
+    """A plain Python scalar (attributes read back from a file are numpy scalars)."""
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _per_year(ds: xr.Dataset, var: str, cast: type) -> dict[str, Any]:
+    return {str(int(y)): cast(v) for y, v in zip(ds["year"].values, ds[var].values, strict=True)}
+
+
+def _years_where(ds: xr.Dataset, var: str) -> list[int]:
+    return [int(y) for y, v in zip(ds["year"].values, ds[var].values, strict=True) if bool(v)]
+
+
+def _cost_npv(ds: xr.Dataset) -> dict[str, Any]:
+    by_item = {str(k): float(v) for k, v in zip(strings(ds["item"]), ds["cost_npv_eur"].values, strict=True)}
+    return {"total": round(sum(by_item.values()), 0), "by_item": by_item}
+
+
+def _solver(a: dict[str, Any]) -> dict[str, Any]:
+    keys = ("status", "gap", "objective_eur", "best_bound_eur", "time_s")
+    return {k: _scalar(a.get(f"solver_{k}")) for k in keys}
+
+
+def _timings(ds: xr.Dataset) -> dict[str, float]:
+    stages, secs = strings(ds["stage"]), ds["timing_s"].values
+    return {str(k): round(float(v), 2) for k, v in zip(stages, secs, strict=True)}
+
+
+def summary(ds: xr.Dataset) -> dict[str, Any]:
+    """The summary.json content, from the plan Dataset alone (see docs/plan-format.md)."""
+    a = ds.attrs
+    existing = np.asarray(ds["existing"].values, bool)
+    dw = np.asarray(ds["dwellings"].values, np.int64)
+    reached = _scalar(a.get("gas_free_year_reached"))
+    reached = None if reached is None or reached < 0 else int(reached)
+    deadline = int(a["deadline"])
+    out: dict[str, Any] = {
+        "scenario": str(a["scenario_name"]),
+        "dwellings": int(dw[existing].sum()),
+        "new_build_dwellings": int(dw[~existing].sum()),
+        "deadline": deadline,
+        "gas_free_year_reached": reached,
+        "deadline_met": bool(reached is not None and reached <= deadline),
+        "gas_free_share_by_year": _per_year(ds, "gas_free_share", float),
+        **{key: _per_year(ds, var, int) for key, var in DWELLINGS_BY_YEAR.items()},
+        "cost_npv_eur": _cost_npv(ds),
+        "cost_undiscounted_eur": round(float(np.asarray(ds["cost_eur"].values, float).sum()), 0),
+        "verified_years": _years_where(ds, "verified"),
+        "failing_years": _years_where(ds, "failing"),
+        "still_failing": failures.failure_lines(failures_frame(ds))[:MAX_FAILURE_LINES],
+        "rounds": int(ds.sizes.get("round", 0)),
+        "network_simulations": int(a["network_simulations"]),
+        "bypasses": int(np.asarray(ds["bypass"].values, bool).sum()),
+        "solver": _solver(a),
+        "timings_s": _timings(ds),
+        "diagnostics": [str(d) for d in strings(ds["diagnostics"])] if "diagnostics" in ds else [],
+    }
+    if not out["deadline_met"]:
+        out["required_pace_dwellings_per_yr"] = _scalar(a.get("required_pace_dwellings_per_yr"))
+        out["earliest_gas_free_year"] = _scalar(a.get("earliest_gas_free_year"))
+    return out
