@@ -228,9 +228,7 @@ def main() -> None:
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     blocks, sources = load_stock(), read_sources()
-    base = Scenario().model_copy(
-        update={"solver": Scenario().solver.model_copy(update={"time_limit_s": args.time_limit})}
-    )
+    base = Scenario().with_solver(time_limit_s=args.time_limit)
     real = not args.standin
     results: dict = {
         "machine": {

@@ -92,3 +92,15 @@ def test_a_failed_plan_leaves_no_folder(tmp_path: Path, monkeypatch: pytest.Monk
     with pytest.raises(ConvergenceError):
         folder.write_plan_folder(pd.DataFrame(), Scenario(), out)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_of_option_is_the_named_column() -> None:
+    from heatplan.optimisation.inputs import OPTIONS
+    from tests.optimisation.helpers import instance
+
+    inp = instance(n=3)
+    for name in ("mt", "lt", "hp"):
+        np.testing.assert_array_equal(inp.of_option(inp.peak_kw, name), inp.peak_kw[:, OPTIONS.index(name)])
+    assert list(inp.of_option(inp.block_source, "mt")) == ["s1"] * 3  # the MT tree hangs on s1
+    with pytest.raises(ValueError, match="unknown heat option 'gas'"):
+        inp.of_option(inp.peak_kw, "gas")

@@ -12,7 +12,7 @@ import pandas as pd
 from heatplan.buildings.labels import is_label
 from heatplan.buildings.sources import read_sources
 from heatplan.buildings.stock import STOCK_YEAR, existing_mask, load_stock
-from heatplan.cli.options import stock_option, user_errors
+from heatplan.cli.options import scenario_option, stock_option, user_errors
 from heatplan.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -43,9 +43,7 @@ def _connected_ids(spec: str) -> list[str] | None:
 
 @network.command("simulate")
 @stock_option
-@click.option(
-    "--scenario", "scenario_spec", default=None, help="Scenario FILE[:NAME,...] (default: built-in)."
-)
+@scenario_option
 @click.option(
     "--sources",
     type=click.Path(path_type=Path, dir_okay=False),

@@ -95,6 +95,12 @@ class ModelInputs:
                 load[self.years >= self.new_build_year[b]] += self.source_kw[b, o]
         return load
 
+    def of_option(self, values: np.ndarray, option: str) -> np.ndarray:
+        """The (block,) column of a (block, option) array for one option named "mt", "lt" or "hp"."""
+        if option not in OPTIONS:
+            raise ValueError(f"unknown heat option {option!r}; expected one of {', '.join(OPTIONS)}")
+        return np.asarray(values[:, OPTIONS.index(option)])
+
     def at_chosen(self, values: np.ndarray, chosen: Sequence[str], fill: object) -> np.ndarray:
         """Each block's entry of a (block, option) array at the option it chose, named ("mt", "lt", "hp").
 
