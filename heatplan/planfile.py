@@ -8,6 +8,7 @@ pandas and xarray, so the report can use it without loading the planning machine
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -140,6 +141,7 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
         "solver": _solver(a),
         "timings_s": _timings(ds),
         "diagnostics": [str(d) for d in strings(ds["diagnostics"])] if "diagnostics" in ds else [],
+        "warnings": [str(w) for w in json.loads(str(a.get("warnings_json", "[]")))],
     }
     if not out["deadline_met"]:
         out["required_pace_dwellings_per_yr"] = _scalar(a.get("required_pace_dwellings_per_yr"))

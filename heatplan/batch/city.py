@@ -28,7 +28,7 @@ from heatplan.buildings.schema import validate_blocks
 from heatplan.buildings.sources import read_sources
 from heatplan.buildings.stock import today_mask
 from heatplan.buildings.synthetic import ZUIDWEST, DistrictSpec, embedded_pc6, generate_district
-from heatplan.io import atomic_file
+from heatplan.io import atomic_dir, atomic_file
 from heatplan.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -346,6 +346,8 @@ def plan_city(
 ) -> CityResult:
     """Coordinate the districts within the city-wide limits, then write every district's plan into ``out``.
 
+    ``out`` is written as a whole at the end (``heatplan.io.atomic_dir``): a failed run leaves nothing.
+
     Coordination rounds solve with at most ``round_time_limit_s`` per solve; the final plans with
     the scenario's own solver settings.
     """
@@ -370,13 +372,13 @@ def plan_city(
             break
         alloc = new
     res.allocation = alloc
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "districts").mkdir(exist_ok=True)
     say("making every district's verified plan")
-    res.final = _run_all(client, futures_of, base, alloc, out, reports)
-    res.check = check_city(res.final, limits)
-    res.seconds = time.perf_counter() - t0
-    write_city(res, out)
+    with atomic_dir(out, "city") as tmp:  # an earlier city plan there is replaced only at the end
+        (tmp / "districts").mkdir()
+        res.final = _run_all(client, futures_of, base, alloc, tmp, reports)
+        res.check = check_city(res.final, limits)
+        res.seconds = time.perf_counter() - t0
+        write_city(res, tmp)
     return res
 
 

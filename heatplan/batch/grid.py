@@ -57,6 +57,7 @@ class Grid:
     parameters: dict[str, list[Any] | dict[str, Any]]
     sample: int
     seed: int
+    source: str = "grid"  # the grid file, named in messages
 
 
 def scenario_keys(model: type[BaseModel] = Scenario, prefix: str = "") -> list[str]:
@@ -135,18 +136,22 @@ def parse_grid(data: dict[str, Any], source: str) -> Grid:
     for key, spec in checked.items():
         if isinstance(spec, dict) and "num" not in spec and sample == 0:
             raise InputError(f"{source}: parameter '{key}': a range needs num in a full grid (sample = 0)")
-    return Grid(sets, checked, sample, seed)
+    return Grid(sets, checked, sample, seed, source)
 
 
 def read_grid(path: Path) -> Grid:
     """Read and check a grid TOML file."""
     if not Path(path).is_file():
         raise InputError(f"{path}: no such grid file (write an example with `heatplan init --grid {path}`)")
+    if not Path(path).read_bytes().strip():
+        raise InputError(f"{path}: the file is empty (write an example with `heatplan init --grid {path}`)")
     try:
         with Path(path).open("rb") as fh:
             data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a text (TOML) file") from None
     return parse_grid(data, str(path))
 
 
@@ -205,11 +210,16 @@ def variation_name(sets: tuple[str, ...], values: dict[str, Any]) -> str:
     return name
 
 
+def _shown(values: dict[str, Any]) -> str:
+    return ", ".join(f"{k} = {v!r}" for k, v in values.items()) or "(none)"
+
+
 def expand(grid: Grid, scenario_spec: str | None, data: dict[str, Any], source: str) -> list[Variation]:
     """Resolve every point of the grid against the scenario file's content ``data``."""
     _, base_sets = split_spec(scenario_spec)
     out: list[Variation] = []
     seen: dict[str, int] = {}
+    checked: set[tuple[str, ...]] = set()
     for sets, values in points(grid):
         over: dict[str, Any] = {}
         for key, value in values.items():
@@ -223,6 +233,10 @@ def expand(grid: Grid, scenario_spec: str | None, data: dict[str, Any], source: 
             seen[name] = 1
         sets_data = dict(data.get("scenarios", {}))
         sets_data["__grid__"] = over
-        sc = resolve({**data, "scenarios": sets_data}, [*names, "__grid__"], source)
+        if tuple(names) not in checked:  # the scenario file's own errors are blamed on it
+            resolve(data, names, source)
+            checked.add(tuple(names))
+        where = f"{grid.source}: [grid.parameters] {_shown(values)} (scenario {name}) over {source}"
+        sc = resolve({**data, "scenarios": sets_data}, [*names, "__grid__"], where)
         out.append(Variation(name, tuple(sets), values, sc.model_copy(update={"name": name})))
     return out

@@ -29,9 +29,9 @@ import xarray as xr
 
 from heatplan.batch.grid import Variation, expand, read_grid
 from heatplan.errors import InputError
-from heatplan.io import atomic_file
+from heatplan.io import atomic_file, check_out_dir, write_marker
 from heatplan.scenario import Scenario
-from heatplan.scenario.files import _read_toml, scenario_to_toml, split_spec
+from heatplan.scenario.files import _read_toml, scenario_source, scenario_to_toml, split_spec
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,8 @@ class SweepResult:
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    continued: bool = False  # the folder held an earlier run of a sweep
 
     @property
     def exit_status(self) -> int:
@@ -113,6 +115,21 @@ def variations_for(scenario_spec: str | None, grid_path: Path) -> list[Variation
     return expand(grid, scenario_spec, data, source)
 
 
+def check_variations(variations: list[Variation], stock: pd.DataFrame, source: str) -> list[str]:
+    """Check every scenario of a sweep against the stock; raise on the first error, return warnings.
+
+    ``source`` names the scenario and grid files in messages.
+    """
+    from heatplan.plan.preflight import check_inputs
+
+    warnings: list[str] = []
+    for v in variations:
+        for line in check_inputs(stock, v.scenario, f"{source}, scenario {v.name}"):
+            if line not in warnings:
+                warnings.append(line)
+    return warnings
+
+
 def _clean_leftovers(scen_dir: Path) -> None:
     """Remove temporary folders of scenarios interrupted in an earlier run."""
     for p in scen_dir.glob(".*.tmp"):
@@ -166,19 +183,22 @@ def run_sweep(
     t0 = time.perf_counter()
     prog = progress or _noop
     variations = variations_for(scenario_spec, grid_path)
-    if stock_path is not None:
-        _stock(str(stock_path))  # a wrong stock fails every scenario: say so once, before any output
+    # a wrong stock, or a name in a scenario that is not in it, fails every scenario: say so once,
+    # before any output
+    source = f"{scenario_source(scenario_spec)} with {grid_path}"
+    warnings = check_variations(variations, _stock(str(stock_path) if stock_path else None), source)
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: exists and is not a folder")
+    own_grid = Path(grid_path).resolve() == (out / "grid.toml").resolve()
+    continued = check_out_dir(out, "sweep", keep=("grid.toml",) if own_grid else ())
     scen_dir, fail_dir = out / "scenarios", out / "failed"
     scen_dir.mkdir(parents=True, exist_ok=True)
     fail_dir.mkdir(exist_ok=True)
+    write_marker(out, "sweep")
     _clean_leftovers(scen_dir)
     _write_index(out, variations)
-    if Path(grid_path).resolve() != (out / "grid.toml").resolve():
+    if not own_grid:
         shutil.copyfile(grid_path, out / "grid.toml")
-    res = SweepResult(variations)
+    res = SweepResult(variations, warnings=warnings, continued=continued)
     todo = []
     for v in variations:
         if is_finished(out, v.name):

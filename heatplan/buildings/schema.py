@@ -41,6 +41,16 @@ YEAR_COLUMNS = ("demolition_year", "renovation_year", "new_build_year")
 RD_X_M = (7000.0, 300000.0)
 RD_Y_M = (289000.0, 629000.0)
 MAX_LISTED = 50
+#: Most dwellings one block may hold. A block is one building or row (docs/stock.md); the largest
+#: Dutch residential buildings hold about 500-550 dwellings (Kleiburg, Amsterdam; De Peperklip,
+#: Rotterdam), and 100,000 is three times all of Den Haag Zuidwest (~33,600 dwellings): above it the
+#: number is an error, not a block.
+MAX_DWELLINGS = 100_000
+#: Plausible average floor area per dwelling of a block, m2. Below 10: the Bouwbesluit 2012 asks at
+#: least 18 m2 of usable floor area for a new self-contained dwelling (older and student units can
+#: be smaller, hence 10); above 1,000: four times CBS's top floor-area class ("250 m2 or more").
+#: Outside it the figure is almost surely the wrong unit (per dwelling instead of the block total).
+FLOOR_M2_PER_DWELLING = (10.0, 1000.0)
 
 
 @dataclass(frozen=True)
@@ -109,7 +119,7 @@ CHECKS: dict[str, tuple[Callable[[pd.Series], pd.Series], str]] = {
     "buurt_code": (_bad_regex(r"BU\d{8}"), "a CBS buurt code like BU05183387"),
     "owner": (_bad_nonempty, "the owner's name (a corporation's name, or 'particulier')"),
     "owner_type": (_bad_in(OWNER_TYPES), f"one of {', '.join(OWNER_TYPES)}"),
-    "dwellings": (_bad_positive(integer=True), "a whole number of dwellings > 0"),
+    "dwellings": (_bad_range(1, MAX_DWELLINGS, True), f"a whole number of dwellings, 1 .. {MAX_DWELLINGS:,}"),
     "floor_area_m2": (_bad_positive(integer=False), "the block's floor area in m2, > 0"),
     "construction_year": (_bad_range(1500, 2100, integer=True), "a year between 1500 and 2100"),
     "dwelling_type": (_bad_in(DWELLING_TYPES), f"one of the PBL Vesta types: {'; '.join(DWELLING_TYPES)}"),
@@ -155,6 +165,7 @@ def find_problems(df: pd.DataFrame) -> list[Problem]:
                         f"a unique block_id (already used in row {first})",
                     )
                 )
+    problems += _floor_area_problems(df, rows)
     if {"wijk_code", "buurt_code"} <= set(df):
         w, b = _text(df["wijk_code"]).fillna(""), _text(df["buurt_code"]).fillna("")
         bad = b.str.fullmatch(r"BU\d{8}") & w.str.fullmatch(r"WK\d{6}") & (b.str[2:8] != w.str[2:8])
@@ -168,6 +179,26 @@ def find_problems(df: pd.DataFrame) -> list[Problem]:
             for i in df.index[bad.fillna(False)]
         ]
     return problems
+
+
+def _floor_area_problems(df: pd.DataFrame, rows: pd.Series) -> list[Problem]:
+    """Blocks whose floor area per dwelling is outside :data:`FLOOR_M2_PER_DWELLING`."""
+    if not {"dwellings", "floor_area_m2"} <= set(df):
+        return []
+    lo, hi = FLOOR_M2_PER_DWELLING
+    n, area = _numeric(df["dwellings"]), _numeric(df["floor_area_m2"])
+    per = area / n.where((n > 0) & (n <= MAX_DWELLINGS))
+    bad = per.notna() & (area > 0) & ((per < lo) | (per > hi))
+    return [
+        Problem(
+            int(rows[i]),
+            "floor_area_m2",
+            df.at[i, "floor_area_m2"],
+            f"the block's total floor area: {lo:.0f} .. {hi:,.0f} m2 per dwelling, here {per[i]:,.1f} m2 "
+            f"for {df.at[i, 'dwellings']} dwellings",
+        )
+        for i in df.index[bad]
+    ]
 
 
 def format_problems(source: str, problems: list[Problem]) -> str:
@@ -202,6 +233,8 @@ def validate_blocks(df: pd.DataFrame, source: str = "block table") -> pd.DataFra
     problems = find_problems(df.reset_index(drop=True))
     if problems:
         raise InputError(format_problems(source, problems))
+    if df.empty:
+        raise InputError(f"{source}: a header but no blocks (expected one row per block)")
     return coerce(df)
 
 
@@ -209,6 +242,8 @@ def read_blocks(path: Path) -> pd.DataFrame:
     """Read and validate a block table from a CSV file (``,`` or ``;`` separated)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file (expected a block table as CSV)")
+    if is_empty_text(path):
+        raise InputError(f"{path}: the file is empty (expected a block table as CSV)")
     try:
         raw = pd.read_csv(path, sep=None, engine="python", dtype=str, keep_default_na=False,
                           encoding="utf-8-sig", comment="#")  # fmt: skip
@@ -224,3 +259,15 @@ def csv_error() -> type[Exception]:
     import csv
 
     return csv.Error
+
+
+def is_empty_text(path: Path) -> bool:
+    """True for a file with nothing but white space and ``#`` comment lines."""
+    with path.open("rb") as fh:
+        head = fh.read(1 << 16)
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    lines = [ln.strip() for ln in text.splitlines()]
+    return len(head) < (1 << 16) and all(not ln or ln.startswith("#") for ln in lines)

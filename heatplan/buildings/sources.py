@@ -15,28 +15,65 @@ SOURCE_COLUMNS = (
 )  # fmt: skip
 
 
+#: Numeric columns: (lowest, highest, integer?, what is expected).
+NUMERIC: dict[str, tuple[float, float, bool, str]] = {
+    "x_rd": (7000.0, 300000.0, False, "an RD New x coordinate in metres (7000 .. 300000)"),
+    "y_rd": (289000.0, 629000.0, False, "an RD New y coordinate in metres (289000 .. 629000)"),
+    "supply_temp_c": (0.0, 200.0, False, "a supply temperature in deg C (0 .. 200)"),
+    "return_temp_c": (0.0, 200.0, False, "a return temperature in deg C (0 .. 200)"),
+    "capacity_mw": (0.0, 10000.0, False, "a capacity in MW, > 0 (at most 10000)"),
+    "available_year": (1900.0, 2200.0, True, "the year the source is available (1900 .. 2200)"),
+}
+
+
+def _bad_numbers(df: pd.DataFrame, lines: pd.Series) -> tuple[list[str], pd.DataFrame]:
+    """Problems in the numeric columns (row, column, value, expected) and the columns as numbers."""
+    problems: list[str] = []
+    nums = pd.DataFrame(index=df.index)
+    for col, (lo, hi, integer, expected) in NUMERIC.items():
+        num = pd.to_numeric(df[col], errors="coerce")
+        bad = num.isna() | ~num.between(lo, hi) | ((num != num.round()) if integer else False)
+        if col == "capacity_mw":
+            bad |= num <= 0
+        problems += [
+            f"row {lines[i]}, column '{col}' = {df.at[i, col]!r}: expected {expected}" for i in df.index[bad]
+        ]
+        nums[col] = num
+    return problems, nums
+
+
 def _check(df: pd.DataFrame, where: str) -> pd.DataFrame:
     missing = [c for c in SOURCE_COLUMNS if c not in df]
     if missing:
         raise InputError(
             f"{where}: missing column(s) {', '.join(missing)}; expected {', '.join(SOURCE_COLUMNS)}"
         )
-    problems = []
+    if df.empty:
+        raise InputError(f"{where}: a header but no sources (expected one row per heat source)")
+    df = df.reset_index(drop=True)
+    lines = pd.Series(df.index + 2, index=df.index)
+    problems, nums = _bad_numbers(df, lines)
     for i, r in df.iterrows():
-        line = int(str(i)) + 2 if str(i).isdigit() else i
         if r["regime"] not in ("mt", "lt"):
-            problems.append(f"row {line}, column 'regime' = {r['regime']!r}: expected mt or lt")
-        if not float(r["supply_temp_c"]) > float(r["return_temp_c"]):
-            problems.append(f"row {line}: supply_temp_c must exceed return_temp_c")
-        if not float(r["capacity_mw"]) > 0:
-            problems.append(f"row {line}, column 'capacity_mw' = {r['capacity_mw']!r}: expected > 0")
-    if df["source_id"].duplicated().any():
-        problems.append("column 'source_id': expected unique identifiers")
+            problems.append(f"row {lines[i]}, column 'regime' = {r['regime']!r}: expected mt or lt")
+        if not nums.at[i, "supply_temp_c"] > nums.at[i, "return_temp_c"]:
+            problems.append(
+                f"row {lines[i]}: supply_temp_c = {r['supply_temp_c']!r} must exceed return_temp_c = "
+                f"{r['return_temp_c']!r}"
+            )
+    ids = df["source_id"].astype("string").str.strip()
+    for i in df.index[ids.isna() | ids.eq("")]:
+        problems.append(f"row {lines[i]}, column 'source_id': expected a non-empty identifier")
+    for i in df.index[ids.duplicated() & ids.notna()]:
+        problems.append(f"row {lines[i]}, column 'source_id' = {ids[i]!r}: expected a unique identifier")
     if problems:
-        raise InputError(f"{where}: " + "; ".join(problems))
+        raise InputError(f"{where}: " + "; ".join(problems[:20]))
     out = df.copy()
+    for col in NUMERIC:
+        out[col] = nums[col]
     out["available_year"] = out["available_year"].astype(int)
-    return out.reset_index(drop=True)
+    out["source_id"] = ids.astype(str)
+    return out
 
 
 def read_sources(path: Path | None = None) -> pd.DataFrame:
@@ -46,8 +83,12 @@ def read_sources(path: Path | None = None) -> pd.DataFrame:
             return _check(pd.read_csv(fh, comment="#"), "embedded zuidwest_sources.csv")
     if not path.is_file():
         raise InputError(f"{path}: no such file (expected a heat-source table as CSV)")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: the file is empty (expected a heat-source table as CSV)")
     try:
-        df = pd.read_csv(path, comment="#", encoding="utf-8-sig")
+        df = pd.read_csv(path, comment="#", encoding="utf-8-sig", dtype=str)
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path}: holds no table (expected a heat-source table as CSV)") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a readable CSV ({exc})") from None
     return _check(df, str(path))

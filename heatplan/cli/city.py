@@ -78,14 +78,20 @@ def city_plan_cmd(
     the check of the joined plan) and DIR/city_by_year.csv. Exit status 1 if the joined plan
     breaks a city-wide limit.
     """
+    import pandas as pd
+
     from heatplan.batch.city import CityLimits, plan_city, synthetic_city
     from heatplan.batch.sweep import dask_client
-    from heatplan.scenario import load_scenario
+    from heatplan.io import check_out_dir
+    from heatplan.plan.preflight import check_names
+    from heatplan.scenario import load_scenario, scenario_source
 
     quiet_dask()
     base = load_scenario(scenario_spec)
     limits = CityLimits(switch_per_yr, budget_eur_per_yr, shared_source_mw)
+    again = check_out_dir(out_dir, "city")
     dists = synthetic_city(districts, scale, seed)
+    check_names(pd.concat([d.stock for d in dists]), base, scenario_source(scenario_spec))
     n = sum(int(d.stock.loc[d.stock["new_build_year"].isna(), "dwellings"].sum()) for d in dists)
     click.echo(f"synthetic city: {districts} districts, {n:,} dwellings today", err=True)
     with dask_client(scheduler, workers) as client:
@@ -100,6 +106,6 @@ def city_plan_cmd(
     click.echo(
         "city-wide limits respected" if chk["ok"] else "LIMITS BROKEN: " + "; ".join(chk["violations"])
     )
-    click.echo(f"wrote {out_dir}/")
+    click.echo(f"wrote {out_dir}/" + (" (it replaces the earlier city plan there)" if again else ""))
     if not chk["ok"]:
         sys.exit(1)

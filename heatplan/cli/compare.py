@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from heatplan.cli.options import user_errors
-from heatplan.io import atomic_file
+from heatplan.io import atomic_file, check_out_file, first_line_starts
 
 
 @click.command("compare")
@@ -28,6 +28,7 @@ def compare_cmd(plan_dirs: tuple[Path, ...], csv_path: Path) -> None:
     """Compare plans side by side: gas-free year, cost by item, dwellings per year, verified."""
     from heatplan.report.compare import compare_table
 
+    replaces = check_out_file(csv_path, first_line_starts("figure,"), "comparison")
     table = compare_table(list(plan_dirs))
     with atomic_file(csv_path) as tmp:
         table.to_csv(tmp, index_label="figure")
@@ -40,4 +41,4 @@ def compare_cmd(plan_dirs: tuple[Path, ...], csv_path: Path) -> None:
             str(fig), *["" if pd.isna(v) else f"{v:,.0f}" if isinstance(v, float) else str(v) for v in row]
         )
     Console().print(t)
-    click.echo(f"wrote {csv_path}")
+    click.echo(f"wrote {csv_path}" + (" (it replaces an earlier comparison)" if replaces else ""))

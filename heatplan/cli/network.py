@@ -14,6 +14,7 @@ from heatplan.buildings.sources import read_sources
 from heatplan.buildings.stock import STOCK_YEAR, existing_mask, load_stock
 from heatplan.cli.options import scenario_option, stock_option, user_errors
 from heatplan.errors import InputError
+from heatplan.io import check_out_dir
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def simulate_cmd(
     from heatplan.scenario import load_scenario
 
     t0 = time.perf_counter()
+    replaces = check_out_dir(out, "network")
     scenario = load_scenario(scenario_spec)
     blocks = load_stock(stock)
     if label_override is not None and not is_label(label_override):
@@ -128,4 +130,5 @@ def simulate_cmd(
         f"{s['min_supply_temp_c']:.1f} °C, energy residual {s['energy_balance_residual_pct']:.4f}%"
     )
     click.echo(f"{s['n_failing_blocks']} block(s) fail; network: {'; '.join(s['network_problems']) or 'ok'}")
-    click.echo(f"wrote {out} in {time.perf_counter() - t0:.1f} s")
+    again = " (it replaces the earlier simulation there)" if replaces else ""
+    click.echo(f"wrote {out}{again} in {time.perf_counter() - t0:.1f} s")

@@ -26,7 +26,11 @@ ProgressFn = Callable[[str, int, int], None]
 
 
 def user_errors(fn: F) -> F:
-    """Turn any :class:`HeatplanError` into one message on stderr and exit status 1."""
+    """Turn any :class:`HeatplanError` into one message on stderr and exit status 1.
+
+    So is an operating-system error on a named file (permission denied, disk full, a folder
+    removed while the command ran): it is about the user's files, not a bug.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -34,6 +38,10 @@ def user_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except HeatplanError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            raise click.ClickException(f"{exc.filename}: {exc.strerror or exc}") from None
 
     return wrapper  # type: ignore[return-value]
 

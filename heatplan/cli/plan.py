@@ -10,7 +10,8 @@ import click
 
 from heatplan.buildings.stock import load_stock
 from heatplan.cli.options import progress_display, scenario_option, stock_option, user_errors
-from heatplan.scenario import load_scenario
+from heatplan.io import check_out_dir
+from heatplan.scenario import load_scenario, scenario_source
 
 log = logging.getLogger("heatplan.cli.plan")
 
@@ -55,20 +56,25 @@ def plan_cmd(
     """
     from heatplan.batch.folder import write_plan_folder
     from heatplan.optimisation import check_solver
+    from heatplan.plan.preflight import check_inputs
 
     scenario = load_scenario(scenario_spec).with_solver(
         time_limit_s=time_limit, mip_gap=mip_gap, name=solver_name
     )
     check_solver(scenario.solver.name)  # before any output
     blocks = load_stock(stock)
+    warnings = check_inputs(blocks, scenario, scenario_source(scenario_spec))
+    replaces = check_out_dir(out_dir, "plan")
+    for line in warnings:
+        click.echo(f"Warning: {line}", err=True)
     with progress_display() as prog:
         folder = write_plan_folder(
             blocks, scenario, out_dir, stock_source=None if stock is None else str(stock), progress=prog
         )
-    _echo_summary(folder.summary, out_dir)
+    _echo_summary(folder.summary, out_dir, replaces)
 
 
-def _echo_summary(s: dict[str, Any], out_dir: Path) -> None:
+def _echo_summary(s: dict[str, Any], out_dir: Path, replaced: bool = False) -> None:
     click.echo(f"scenario {s['scenario']}: {s['dwellings']:,} dwellings today, deadline {s['deadline']}")
     if s["deadline_met"]:
         click.echo(f"every existing dwelling is off gas by {s['gas_free_year_reached']}: deadline met")
@@ -76,12 +82,15 @@ def _echo_summary(s: dict[str, Any], out_dir: Path) -> None:
         click.echo(
             f"the deadline {s['deadline']} is NOT met: gas-free year reached "
             f"{s['gas_free_year_reached'] or 'never'}; "
-            f"pace needed {s.get('required_pace_dwellings_per_yr')} dwellings/yr; "
-            f"earliest gas-free year under these limits {s.get('earliest_gas_free_year')}"
+            f"earliest gas-free year under these limits {s.get('earliest_gas_free_year') or 'none found'}"
         )
+        for line in s.get("diagnostics", [])[1:]:
+            click.echo(f"  {line}")
     failing = s["failing_years"]
     click.echo(
         f"verified years: {len(s['verified_years'])}; failing years: {failing or 'none'}; "
         f"rounds: {s['rounds']}"
     )
-    click.echo(f"wrote {out_dir}/")
+    if s.get("warnings"):
+        click.echo(f"{len(s['warnings'])} warning(s), listed above and in summary.json")
+    click.echo(f"wrote {out_dir}/" + (" (it replaces the earlier plan there)" if replaced else ""))

@@ -7,15 +7,19 @@ from pathlib import Path
 
 import click
 
+from heatplan import __version__
 from heatplan.buildings.importers import ImportOptions, import_stock, write_blocks
 from heatplan.buildings.importers.areas import parse_bbox
 from heatplan.buildings.importers.gas import MIN_CONNECTIONS
 from heatplan.buildings.schema import OWNER_TYPES
 from heatplan.cli.options import user_errors
 from heatplan.errors import InputError
-from heatplan.io import atomic_file
+from heatplan.io import atomic_file, check_out_file, first_line_starts
 
 _FILE = click.Path(path_type=Path, dir_okay=False)
+
+#: The first line of every block table this command writes: how an earlier one is recognised.
+HEADER = "# heatplan stock import"
 
 
 @click.command("import")
@@ -130,11 +134,11 @@ def import_cmd(
     out: Path,
 ) -> None:
     """Build a block table from EP-Online energy labels and BAG dwellings."""
-    for target in (out, report_path):
-        if target is not None and not target.resolve().parent.is_dir():
-            raise InputError(f"{target}: the folder {target.resolve().parent} does not exist")
     if report_path is not None and report_path.resolve() == out.resolve():
         raise InputError(f"--report {report_path}: the same file as --out")
+    replaces = check_out_file(out, first_line_starts(HEADER), "block table")
+    if report_path is not None:
+        check_out_file(report_path, _is_import_report, "import report")
     options = ImportOptions(
         block_by=block_by,
         buurt_code=buurt_code,
@@ -151,10 +155,20 @@ def import_cmd(
     )
     blocks, report = import_stock(ep_online, bag, options)
     with atomic_file(out) as tmp:
-        write_blocks(blocks, tmp)
+        write_blocks(blocks, tmp, f"{HEADER[2:]} {__version__}: EP-Online {ep_online.name}, BAG {bag.name}")
         if report_path is not None:
             with atomic_file(report_path) as tmp_report:
                 tmp_report.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
     for line in report.lines():
         click.echo(line)
-    click.echo(f"written: {out}" + (f" and {report_path}" if report_path else ""))
+    again = " (it replaces the table an earlier import wrote)" if replaces else ""
+    click.echo(f"written: {out}{again}" + (f" and {report_path}" if report_path else ""))
+
+
+def _is_import_report(path: Path) -> bool:
+    """True for a file an earlier ``--report`` wrote (a JSON object with the report's sections)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and {"ep_online", "bag"} <= set(data)

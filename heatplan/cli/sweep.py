@@ -78,6 +78,10 @@ def sweep_cmd(
             err=True,
         )
         sys.exit(INTERRUPTED)
+    for line in res.warnings:
+        click.echo(f"Warning: {line}", err=True)
+    if res.continued:
+        click.echo(f"continued the earlier sweep in {out_dir}/")
     click.echo(
         f"{len(res.variations)} scenario(s): {len(res.ran)} run now, {len(res.skipped)} finished before, "
         f"{len(res.failed)} failed ({res.seconds:.1f} s)"

@@ -174,7 +174,7 @@ def write_outputs(ds: xr.Dataset, layout: Layout, out: Path) -> None:
 
     The per-block ``reason`` (plain words) is made here, from the verdict's typed variables.
     """
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, "network") as tmp:
         to_netcdf_ready(ds.assign(reason=("block", reasons(ds)))).to_netcdf(
             tmp / "network.nc", engine="h5netcdf"
         )

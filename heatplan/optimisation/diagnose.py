@@ -132,7 +132,12 @@ def explain(
         )
         when = f"in {c.earliest_year}" if c.earliest_year is not None else f"not within {SEARCH_YEARS} years"
         lines.append(f"At {_fmt(c.limit, c.unit)} the last dwelling is done {when} (from this limit alone).")
-    if not any(c.binds for c in checks):
+    causes = pin_lines(inp)
+    missing = no_option_blocks(inp)
+    if missing:
+        causes.append(f"{len(missing)} block(s) have no allowed heat option: {_listed(missing)}")
+    lines += causes
+    if not any(c.binds for c in checks) and not causes:
         lines.append(
             "No single yearly limit explains it; heat sources, networks, per-owner budgets or pins "
             "together do (the elastic run below shows where the schedule falls short)."
@@ -150,10 +155,32 @@ def explain(
                 f"{len(big)} block(s) have more dwellings than the yearly switching capacity and can "
                 f"never switch in one year: {', '.join(map(str, big[:10]))}"
             )
-    missing = no_option_blocks(inp)
-    if missing:
-        lines.append(f"{len(missing)} block(s) have no allowed heat option: {', '.join(missing[:10])}")
     return lines
+
+
+def _listed(ids: list[str], n: int = 10) -> str:
+    return ", ".join(ids[:n]) + (f" and {len(ids) - n} more" if len(ids) > n else "")
+
+
+def pin_lines(inp: ModelInputs) -> list[str]:
+    """Pins that by themselves keep a block that must be done from being done by the deadline."""
+    start, dl = int(inp.years[0]), inp.deadline
+    pos = {str(b): i for i, b in enumerate(inp.block_ids)}
+    need = {"connection": inp.need_switch, "induction": inp.need_induction}
+    out = []
+    for k, pin in enumerate(inp.pins, start=1):
+        b = pos.get(pin.block_id)
+        if b is None or pin.measure not in need or not (need[pin.measure][b] and inp.active[b]):
+            continue
+        name = f"{pin.name!r} (pin {k})" if pin.name else f"pin {k}"
+        if pin.year is not None and pin.year > dl:
+            out.append(f"The pin {name} fixes the {pin.measure} of block {pin.block_id} in {pin.year}.")
+        elif set(range(start, dl + 1)) <= set(pin.forbid_years):
+            out.append(
+                f"The pin {name} forbids the {pin.measure} of block {pin.block_id} in every year "
+                f"{start}-{dl}."
+            )
+    return out
 
 
 def earliest_year(checks: list[LimitCheck], model_year: int | None) -> int | None:

@@ -308,6 +308,7 @@ def _attrs(plan: Plan) -> dict[str, Any]:
         "package_versions": json.dumps(package_versions()),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "stock_source": plan.stock_source,
+        "warnings_json": json.dumps(plan.warnings, ensure_ascii=False),
     }
     return {k: v for k, v in values.items() if v is not None}
 

@@ -27,6 +27,7 @@ from heatplan.optimisation import NetworkInput, Result, build_inputs, check_solv
 from heatplan.optimisation.inputs import ModelInputs
 from heatplan.plan.feedback import feedback
 from heatplan.plan.notes import Action
+from heatplan.plan.preflight import check_stock, pin_warnings
 from heatplan.plan.verify import NetworkModels, StateCheck, Verifier
 from heatplan.scenario import Scenario
 
@@ -64,6 +65,7 @@ class Plan:
     timings_s: dict[str, float] = field(default_factory=dict)
     stock_source: str = "embedded Zuidwest stock (synthetic)"
     simulations: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -156,6 +158,8 @@ def run_plan(
     prog = progress or _noop
     check_solver(scenario.solver.name)  # an unknown or missing solver fails before any work
     stock = stock.reset_index(drop=True)
+    check_stock(stock, scenario)
+    warnings = pin_warnings(stock, scenario)
     sources = read_sources() if sources is None else sources
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -230,6 +234,7 @@ def run_plan(
         unresolved,
         timings,
         simulations=verifier.simulations,
+        warnings=warnings,
     )
 
 

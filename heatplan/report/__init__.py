@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from heatplan.io import atomic_file
+from heatplan.errors import InputError
+from heatplan.io import atomic_file, output_kind
 from heatplan.report.plan_data import Plan, load_plan, schedule_frame
 from heatplan.report.text import LANGUAGES, check_lang
 
@@ -29,6 +30,12 @@ def write_reports(plan_dir: Path, lang: str = "nl") -> list[Path]:
     plan_dir = Path(plan_dir)
     plan = load_plan(plan_dir)
     out = [plan_dir / name for name in REPORT_FILES]
+    there = [p.name for p in out if p.exists()]
+    if there and output_kind(plan_dir) != "plan":
+        raise InputError(
+            f"{plan_dir}: {', '.join(there)} would be replaced, but the folder is not a heatplan plan "
+            "folder (heatplan never overwrites files it did not write): copy plan.nc into a new folder"
+        )
     with atomic_file(out[0]) as tmp:
         write_excel(plan, tmp, lang)
     with atomic_file(out[1]) as tmp:

@@ -10,19 +10,51 @@ import pandas as pd
 
 from heatplan.errors import InputError
 
+JSON_NAMES: dict[type, str] = {
+    dict: "an object", list: "a list", str: "a string", int: "a whole number", float: "a number",
+    bool: "true or false", type(None): "null",
+}  # fmt: skip
+#: Keys of a plan summary a comparison reads, and the JSON types each may have.
+SUMMARY_KEYS: dict[str, tuple[type, ...]] = {
+    "scenario": (str,),
+    "gas_free_year_reached": (int, type(None)),
+    "deadline_met": (bool,),
+    "cost_npv_eur": (dict,),
+}
+OPTIONAL_KEYS: dict[str, tuple[type, ...]] = {
+    "deadline": (int, type(None)),
+    "failing_years": (list,),
+    "rounds": (int, type(None)),
+    "required_pace_dwellings_per_yr": (int, float, type(None)),
+    "switched_dwellings_by_year": (dict,),
+}
+
 
 def read_summary(plan_dir: Path) -> dict[str, Any]:
-    """A plan folder's summary.json, checked for the keys a comparison needs."""
+    """A plan folder's summary.json, checked for the keys a comparison needs and their types."""
     path = plan_dir / "summary.json"
     if not path.is_file():
         raise InputError(f"{plan_dir}: no summary.json (expected a folder written by `heatplan plan --out`)")
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: not a readable summary ({exc})") from None
-    for key in ("scenario", "gas_free_year_reached", "deadline_met", "cost_npv_eur"):
+    if not isinstance(data, dict):
+        got = JSON_NAMES.get(type(data), type(data).__name__)
+        raise InputError(f"{path}: holds {got}, expected a heatplan plan summary (a JSON object)")
+    for key, types in (*SUMMARY_KEYS.items(), *OPTIONAL_KEYS.items()):
         if key not in data:
-            raise InputError(f"{path}: missing key '{key}' (expected a heatplan plan summary)")
+            if key in SUMMARY_KEYS:
+                raise InputError(f"{path}: missing key '{key}' (expected a heatplan plan summary)")
+            continue
+        if not isinstance(data[key], types) or (bool not in types and isinstance(data[key], bool)):
+            want = " or ".join(JSON_NAMES[t] for t in types)
+            raise InputError(f"{path}: key '{key}' = {data[key]!r}: expected {want} (a damaged summary?)")
+    total = data["cost_npv_eur"].get("total")
+    if not isinstance(total, int | float) or isinstance(total, bool):
+        raise InputError(f"{path}: key 'cost_npv_eur.total' = {total!r}: expected a number")
+    if not isinstance(data["cost_npv_eur"].get("by_item", {}), dict):
+        raise InputError(f"{path}: key 'cost_npv_eur.by_item': expected a table of costs by item")
     return data
 
 

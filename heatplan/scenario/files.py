@@ -48,6 +48,8 @@ def _read_toml(path: Path | None) -> tuple[dict[str, Any], str]:
             return tomllib.load(fh), f"built-in {BUILTIN_NAME}"
     if not path.is_file():
         raise ScenarioError(f"{path}: no such scenario file (write one with `heatplan init {path}`)")
+    if not path.read_bytes().strip():
+        raise ScenarioError(f"{path}: the file is empty (write a scenario with `heatplan init {path}`)")
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh), str(path)
@@ -103,11 +105,22 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _loc(parts: tuple[int | str, ...]) -> str:
+    """``('pins', 0, 'year')`` -> ``pins[1].year`` (tables of arrays counted from 1, as people do)."""
+    out = ""
+    for p in parts:
+        out += f"[{p + 1}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out
+
+
 def _validation_message(exc: ValidationError, source: str) -> str:
     parts = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "scenario"
-        parts.append(f"{loc}: {err['msg']} (got {err.get('input')!r})")
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if not err["loc"]:  # a check across keys: the message names them
+            parts.append(msg)
+            continue
+        parts.append(f"{_loc(tuple(err['loc']))}: {msg} (got {err.get('input')!r})")
     return f"{source}: invalid scenario: " + "; ".join(parts)
 
 
@@ -139,6 +152,12 @@ def load_scenario(spec: str | None = None) -> Scenario:
     path, names = split_spec(spec)
     data, source = _read_toml(path)
     return resolve(data, names, source)
+
+
+def scenario_source(spec: str | None) -> str:
+    """How messages name the scenario of ``spec``: its file, or the built-in file."""
+    path, _ = split_spec(spec)
+    return f"built-in {BUILTIN_NAME}" if path is None else str(path)
 
 
 def override_set_names(spec: str | None = None) -> list[str]:

@@ -6,6 +6,7 @@ written by ``heatplan init``) its source. Unknown keys are errors (``extra="forb
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -17,7 +18,12 @@ Measure = Literal["insulation", "induction", "connection"]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+
+#: Years a price path may name.
+PRICE_YEARS = (1900, 2200)
+BUURT_CODE = re.compile(r"BU\d{8}")
 
 
 class Years(_Frozen):
@@ -56,6 +62,16 @@ class Budget(_Frozen):
     total_eur_per_yr: float | None = Field(None, gt=0)
     per_owner_eur_per_yr: dict[str, float] = Field(default_factory=dict)
 
+    @field_validator("per_owner_eur_per_yr")
+    @classmethod
+    def _owners(cls, v: dict[str, float]) -> dict[str, float]:
+        for owner, eur in v.items():
+            if not owner.strip():
+                raise ValueError("an owner's name must not be empty")
+            if not eur > 0:
+                raise ValueError(f"the budget of {owner!r} is {eur}; expected EUR per year > 0")
+        return v
+
     @field_validator("total_eur_per_yr", mode="before")
     @classmethod
     def _unlimited(cls, v: object) -> object:
@@ -71,6 +87,19 @@ class Prices(_Frozen):
     co2_eur_per_t: dict[int, float] = Field(default_factory=lambda: {2026: 0.0, 2027: 45.0, 2040: 150.0})
     co2_kg_per_m3: float = Field(default_factory=lambda: figures().gas.co2_kg_per_m3)
     cost_point: float = Field(default_factory=lambda: figures().insulation.cost_point, ge=0, le=1)
+
+    @field_validator("gas_eur_per_m3", "co2_eur_per_t")
+    @classmethod
+    def _path(cls, v: dict[int, float]) -> dict[int, float]:
+        if not v:
+            raise ValueError("a price path needs at least one {year = price} entry")
+        lo, hi = PRICE_YEARS
+        for year, price in v.items():
+            if not lo <= year <= hi:
+                raise ValueError(f"year {year} is outside {lo}..{hi}")
+            if price < 0:
+                raise ValueError(f"the price in {year} is {price}; expected >= 0")
+        return v
 
 
 class LabelPolicy(_Frozen):
@@ -127,6 +156,16 @@ class Options(_Frozen):
     per_buurt: dict[str, tuple[Option, ...]] = Field(default_factory=dict)
     new_build: Option = "lt"
 
+    @field_validator("per_buurt")
+    @classmethod
+    def _buurten(cls, v: dict[str, tuple[Option, ...]]) -> dict[str, tuple[Option, ...]]:
+        for code, only in v.items():
+            if not BUURT_CODE.fullmatch(code):
+                raise ValueError(f"{code!r} is not a CBS buurt code; expected BU + 8 digits, like BU05183387")
+            if not only:
+                raise ValueError(f"{code}: no option listed; expected one or more of mt, lt, hp")
+        return v
+
 
 class Pin(_Frozen):
     """Fix a block's measure to a year, its option, or forbid years."""
@@ -137,6 +176,12 @@ class Pin(_Frozen):
     option: Option | None = None
     forbid_years: tuple[int, ...] = ()
     name: str = ""
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Pin:
+        if self.year is None and self.option is None and not self.forbid_years:
+            raise ValueError(f"the pin of block {self.block_id!r} sets none of year, option, forbid_years")
+        return self
 
 
 class Programme(_Frozen):
@@ -181,6 +226,20 @@ class Scenario(_Frozen):
     programme: Programme = Programme()
     solver: Solver = Solver()
     verification: Verification = Verification()
+
+    @model_validator(mode="after")
+    def _pin_years(self) -> Scenario:
+        lo, hi = self.years.start, self.years.horizon_end
+        for k, pin in enumerate(self.pins):
+            for key, ys in (("year", [pin.year] if pin.year is not None else []),
+                            ("forbid_years", list(pin.forbid_years))):  # fmt: skip
+                bad = [y for y in ys if not lo <= y <= hi]
+                if bad:
+                    raise ValueError(
+                        f"pins[{k + 1}].{key} = {bad[0]}: outside the modelled years {lo}-{hi} "
+                        "(years.start to years.horizon_end)"
+                    )
+        return self
 
     def year_list(self) -> list[int]:
         """Planning years from start to the horizon end, inclusive."""

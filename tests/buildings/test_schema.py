@@ -20,7 +20,10 @@ def test_valid_table_is_typed():
     ("column", "value", "expected"),
     [
         ("label", "Z", "energy label"),
-        ("dwellings", "-3", "whole number of dwellings > 0"),
+        ("dwellings", "-3", "whole number of dwellings, 1 .. 100,000"),
+        ("dwellings", "1000000000000", "1 .. 100,000"),
+        ("floor_area_m2", "24", "10 .. 1,000 m2 per dwelling, here 1.0 m2"),
+        ("floor_area_m2", "240000", "10 .. 1,000 m2 per dwelling, here 10,000.0 m2"),
         ("dwellings", "2.5", "whole number"),
         ("floor_area_m2", "0", "> 0"),
         ("owner_type", "council", "corporation"),
@@ -99,3 +102,18 @@ def test_empty_optional_column_is_fine(tmp_path: Path):
     raw.to_csv(path, index=False)
     b = read_blocks(path)
     assert b["demolition_year"].isna().all()
+
+
+def test_empty_file_says_it_is_empty(tmp_path: Path):
+    for text in ("", "\n  \n", "# only a comment\n"):
+        path = tmp_path / "blocks.csv"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError, match=r"blocks\.csv: the file is empty"):
+            read_blocks(path)
+
+
+def test_header_without_rows_is_an_error(tmp_path: Path):
+    path = tmp_path / "blocks.csv"
+    make_blocks().iloc[:0].to_csv(path, index=False)
+    with pytest.raises(InputError, match=r"blocks\.csv: a header but no blocks"):
+        read_blocks(path)

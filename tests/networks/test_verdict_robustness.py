@@ -147,6 +147,7 @@ def test_cli_simulate_writes_every_file(tmp_path, tree_blocks):
     )
     assert res.exit_code == 0, res.output
     assert {p.name for p in out.iterdir()} == {
+        ".heatplan.json",
         "network.nc",
         "pipes.csv",
         "consumers.csv",
@@ -190,6 +191,7 @@ def test_cli_simulate_writes_every_file(tmp_path, tree_blocks):
         ],
     )
     assert res.exit_code == 0, res.output
+    assert "(it replaces the earlier simulation there)" in res.output
     assert json.loads((out / "summary.json").read_text())["n_failing_blocks"] == 0
     bad = CliRunner().invoke(
         network, ["simulate", "--stock", str(stock), "--label-override", "Q", "--out", str(out)]

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from heatplan.cli.report import report_cmd
 from heatplan.report import REPORT_FILES
+from tests.bad_input import assert_user_error, checksums
 from tests.report.plan_factory import make_plan_dataset, write_plan_dir
 
 
@@ -102,3 +103,21 @@ def test_file_is_written_only_when_complete(bare_plan, monkeypatch):
     assert (bare_plan / "report.html").read_bytes() == before
     assert not [p for p in bare_plan.iterdir() if p.name.startswith(".")]
     shutil.rmtree(bare_plan)
+
+
+def test_report_files_the_user_made_are_not_overwritten(bare_plan):
+    """A folder with plan.nc among the user's own files is not a heatplan plan folder."""
+    (bare_plan / "report.html").write_text("<p>my own report</p>", encoding="utf-8")
+    (bare_plan / "notes.txt").write_text("mine", encoding="utf-8")
+    before = checksums(bare_plan)
+    res = CliRunner().invoke(report_cmd, [str(bare_plan)])
+    assert_user_error(res, "report.html would be replaced", "not a heatplan plan folder")
+    assert checksums(bare_plan) == before
+
+
+def test_report_into_a_plan_folder_written_by_heatplan(bare_plan):
+    """A plan folder of heatplan's (here one from before the marker file) gets its reports rebuilt."""
+    (bare_plan / "report.html").write_text("<p>an earlier report</p>", encoding="utf-8")
+    res = CliRunner().invoke(report_cmd, [str(bare_plan)])
+    assert res.exit_code == 0, res.output
+    assert "an earlier report" not in (bare_plan / "report.html").read_text(encoding="utf-8")

@@ -25,7 +25,8 @@ FAILING = """
 [grid]
 [grid.parameters]
 "capacity.switch_dwellings_per_yr" = [2400.0]
-"pins" = [[], [{ block_id = "no-such-block", measure = "connection", year = 2030 }]]
+"pins" = [[], [{ block_id = "ZW-2545EJ-01", year = 2030, name = "calendar" },
+                { block_id = "ZW-2545EJ-01", forbid_years = [2030], name = "tenants" }]]
 """
 
 
@@ -78,7 +79,7 @@ def test_failing_scenario_is_recorded_and_the_others_finish(
     res = run_sweep(str(scenario_file), grid, out, small_stock_csv, client=client)
     good, bad = (v.name for v in res.variations)
     assert res.ran == [good] and list(res.failed) == [bad] and res.exit_status == 1
-    assert "no-such-block" in (out / "failed" / f"{bad}.txt").read_text(encoding="utf-8")
+    assert "cannot all hold" in (out / "failed" / f"{bad}.txt").read_text(encoding="utf-8")
     assert not (out / "scenarios" / bad).exists()  # nothing half-written
     assert not list((out / "scenarios").glob(".*"))
     with xr.open_dataset(out / "sweep.nc", engine="h5netcdf") as ds:

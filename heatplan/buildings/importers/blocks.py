@@ -115,15 +115,19 @@ def aggregate_blocks(d: pd.DataFrame, opts: BlockDefaults) -> tuple[pd.DataFrame
     return blocks, mixed
 
 
-def write_blocks(blocks: pd.DataFrame, path: Path) -> None:
+def write_blocks(blocks: pd.DataFrame, path: Path, comment: str = "") -> None:
     """Write a block table as CSV: the required columns and the optional ones that hold values.
 
     Optional columns with no value at all are left out (an all-empty column reads back as the
-    same missing values).
+    same missing values). A ``comment`` becomes the first line, after ``# `` (block tables are read
+    with ``#`` comments).
     """
     optional = [
         c
         for c in OPTIONAL
         if c in blocks and blocks[c].astype(str).str.strip().ne("").any() and blocks[c].notna().any()
     ]
-    blocks[[*REQUIRED, *optional]].to_csv(path, index=False)
+    with Path(path).open("w", encoding="utf-8", newline="") as fh:
+        if comment:
+            fh.write(f"# {comment}\n")
+        blocks[[*REQUIRED, *optional]].to_csv(fh, index=False)
