@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 
 from heatplan.errors import InputError
@@ -73,11 +74,13 @@ def _written_by_heatplan(folder: Path, kind: str) -> set[str]:
 
 def write_marker(folder: Path, kind: str) -> None:
     """Mark ``folder`` as a heatplan output of ``kind``, listing the files it holds now."""
-    from heatplan import __version__
-
+    try:
+        version = metadata.version("heatplan")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
     folder = Path(folder)
     files = sorted(p.name for p in folder.iterdir() if p.name != MARKER)
-    doc = {"kind": kind, "written_by": f"heatplan {__version__}", "files": files}
+    doc = {"kind": kind, "written_by": f"heatplan {version}", "files": files}
     (folder / MARKER).write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
 
 
