@@ -35,7 +35,9 @@ def _connected_ids(spec: str) -> list[str] | None:
     if not path.is_file():
         raise InputError(f"--connected {spec}: expected 'all' or a file of block ids")
     text = path.read_text(encoding="utf-8-sig")
-    first = text.splitlines()[0].strip() if text.strip() else ""
+    if not text.strip():
+        raise InputError(f"--connected {spec}: the file is empty (expected block ids, one a line)")
+    first = text.splitlines()[0].strip()
     if "block_id" in first.split(",") or "block_id" in first.split(";"):
         df = pd.read_csv(path, sep=None, engine="python", dtype=str, encoding="utf-8-sig")
         return df["block_id"].dropna().str.strip().tolist()
@@ -94,6 +96,7 @@ def simulate_cmd(
     from heatplan.networks.results import summary, write_outputs
     from heatplan.networks.simulate import simulate
     from heatplan.networks.sizing import size_layout
+    from heatplan.plan.preflight import closest
     from heatplan.scenario import load_scenario
 
     t0 = time.perf_counter()
@@ -104,10 +107,22 @@ def simulate_cmd(
         raise InputError(f"--label-override {label_override!r}: expected an energy label such as B")
     src = read_sources(sources)
     ids = _connected_ids(connected)
+    unknown = sorted(set(ids or []) - set(blocks["block_id"].astype(str)))
+    if unknown:
+        raise InputError(
+            f"--connected {connected}: block id {unknown[0]!r} is not in the block table"
+            f"{closest(unknown[0], blocks['block_id'].astype(str))}"
+            + (f" ({len(unknown) - 1} more unknown)" if len(unknown) > 1 else "")
+        )
     present = existing_mask(blocks, STOCK_YEAR)
     if ids is not None:
         present |= blocks["block_id"].astype(str).isin(set(ids))
     net_blocks = blocks[present]
+    if net_blocks.empty:
+        raise InputError(
+            f"no block stands in {STOCK_YEAR} (all are future new builds or demolished): give the "
+            "new builds to connect with --connected FILE"
+        )
     labels = None if label_override is None else pd.Series(label_override, index=blocks.index)
     layout = build_layout(net_blocks, src, regime, scenario, streets)
     sizing = size_layout(layout, net_blocks, scenario, labels)

@@ -63,7 +63,9 @@ def plan_cmd(
     )
     check_solver(scenario.solver.name)  # before any output
     blocks = load_stock(stock)
-    warnings = check_inputs(blocks, scenario, scenario_source(scenario_spec))
+    warnings = check_inputs(
+        blocks, scenario, scenario_source(scenario_spec), str(stock) if stock else "the embedded stock"
+    )
     replaces = check_out_dir(out_dir, "plan")
     for line in warnings:
         click.echo(f"Warning: {line}", err=True)

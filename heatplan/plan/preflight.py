@@ -34,7 +34,7 @@ def _shown(values: Iterable[str], n: int = 8) -> str:
 
 
 def check_stock(stock: pd.DataFrame, scenario: Scenario, where: str = "the stock") -> None:
-    """Raise unless the stock has a block standing in the first planning year, or a new build to come."""
+    """Raise unless some block needs a measure: one on gas that stands past the deadline, or a new build."""
     if stock.empty:
         raise InputError(f"{where}: holds no blocks, so there is nothing to plan")
     start = scenario.years.start
@@ -44,6 +44,14 @@ def check_stock(stock: pd.DataFrame, scenario: Scenario, where: str = "the stock
         raise InputError(
             f"{where}: every block is demolished by {start} (the first planning year), so there is "
             "nothing to plan"
+        )
+    dl = scenario.years.deadline
+    uses_gas = stock["heating"].isin(GAS_HEATING) | (stock["cooking"] == "gas")
+    stays = stock["demolition_year"].isna() | (stock["demolition_year"] > dl)
+    if not ((today & uses_gas & stays) | ~today).fillna(False).any():
+        raise InputError(
+            f"{where}: no block needs a measure (every block is off gas already or demolished by the "
+            f"deadline {dl}, and none is a future new build), so there is nothing to plan"
         )
 
 
@@ -126,11 +134,13 @@ def pin_warnings(stock: pd.DataFrame, scenario: Scenario) -> list[str]:
     return out
 
 
-def check_inputs(stock: pd.DataFrame, scenario: Scenario, source: str = "scenario") -> list[str]:
+def check_inputs(
+    stock: pd.DataFrame, scenario: Scenario, source: str = "scenario", stock_source: str = "the stock"
+) -> list[str]:
     """Every check of the stock and scenario together; raise on the first error, return warnings.
 
-    ``source`` names the scenario in messages (its file).
+    ``source`` and ``stock_source`` name the scenario and the stock in messages (their files).
     """
-    check_stock(stock, scenario)
+    check_stock(stock, scenario, stock_source)
     check_names(stock, scenario, source)
     return pin_warnings(stock, scenario)

@@ -46,6 +46,8 @@ def _read_toml(path: Path | None) -> tuple[dict[str, Any], str]:
     if path is None:
         with (DATA / BUILTIN_NAME).open("rb") as fh:
             return tomllib.load(fh), f"built-in {BUILTIN_NAME}"
+    if path.is_dir():
+        raise ScenarioError(f"{path}: is a folder (expected a scenario file, TOML)")
     if not path.is_file():
         raise ScenarioError(f"{path}: no such scenario file (write one with `heatplan init {path}`)")
     if not path.read_bytes().strip():

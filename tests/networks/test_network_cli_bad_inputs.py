@@ -89,3 +89,29 @@ def test_sources_with_a_header_and_no_rows(files, tmp_path: Path):
     stock, sources = files
     make_sources().iloc[:0].to_csv(sources, index=False)
     assert_user_error(simulate(stock, sources, tmp_path / "out"), "sources.csv", "no sources")
+
+
+def test_empty_connected_file_and_no_standing_block(files, tmp_path: Path):
+    stock, sources = files
+    ids = tmp_path / "ids.txt"
+    ids.write_text("\n", encoding="utf-8")
+    args = [
+        "network",
+        "simulate",
+        "--stock",
+        str(stock),
+        "--sources",
+        str(sources),
+        "--out",
+        str(tmp_path / "o"),
+    ]
+    res = CliRunner().invoke(cli, [*args, "--connected", str(ids)])
+    assert_user_error(res, "ids.txt", "the file is empty")
+    first = pd.read_csv(stock, dtype=str)["block_id"].iloc[0]
+    ids.write_text(f"{first}\nnope\n", encoding="utf-8")
+    assert_user_error(CliRunner().invoke(cli, [*args, "--connected", str(ids)]), "nope")
+    table = pd.read_csv(stock, dtype=str)
+    table["new_build_year"] = "2030"
+    table.to_csv(stock, index=False)
+    assert_user_error(CliRunner().invoke(cli, args), "no block stands in 2026")
+    assert not (tmp_path / "o").exists()

@@ -240,3 +240,16 @@ def test_pin_and_blocks_without_option_are_named_and_an_earlier_plan_replaced(
     assert any("wait for the renovation" in line for line in s["diagnostics"])
     assert (out / heatplan.io.MARKER).is_file() and heatplan.io.output_kind(out) == "plan"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_stock_that_needs_nothing_is_refused_before_layout(stock_csv: Path, tmp_path: Path, no_layout):
+    stock = load_stock(stock_csv)
+    cases = {
+        "gas_free.csv": stock.assign(heating="district_heating", cooking="induction"),
+        "demolished.csv": stock.assign(demolition_year=2030),  # before the deadline 2040
+    }
+    for name, table in cases.items():
+        table.to_csv(tmp_path / name, index=False)
+        before = checksums(tmp_path)
+        assert_user_error(plan(tmp_path / name, tmp_path / "out"), name, "no block needs a measure")
+        assert checksums(tmp_path) == before
