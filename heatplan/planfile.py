@@ -104,8 +104,11 @@ def _cost_npv(ds: xr.Dataset) -> dict[str, Any]:
 
 
 def _solver(a: dict[str, Any]) -> dict[str, Any]:
-    keys = ("status", "gap", "objective_eur", "best_bound_eur", "time_s")
-    return {k: _scalar(a.get(f"solver_{k}")) for k in keys}
+    keys = ("status", "certified", "reason", "gap", "mip_gap", "objective_eur", "best_bound_eur", "time_s")
+    out = {k: _scalar(a.get(f"solver_{k}")) for k in keys}
+    if out["certified"] is not None:
+        out["certified"] = bool(out["certified"])
+    return out
 
 
 def _timings(ds: xr.Dataset) -> dict[str, float]:
@@ -139,6 +142,7 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
         "network_simulations": int(a["network_simulations"]),
         "bypasses": int(np.asarray(ds["bypass"].values, bool).sum()),
         "solver": _solver(a),
+        "stopped_by": str(a.get("stopped_by", "")),
         "timings_s": _timings(ds),
         "diagnostics": [str(d) for d in strings(ds["diagnostics"])] if "diagnostics" in ds else [],
         "warnings": [str(w) for w in json.loads(str(a.get("warnings_json", "[]")))],

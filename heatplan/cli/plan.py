@@ -27,7 +27,11 @@ log = logging.getLogger("heatplan.cli.plan")
     help="Output folder (written to a temporary folder and moved into place at the end).",
 )
 @click.option(
-    "--time-limit", type=click.FloatRange(min=1), default=None, help="Solver time limit per solve, s."
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Safety cap on each solve, s (the scenario's solver.time_limit_s, 3600 by default). A plan it "
+    "stops says it is not proven.",
 )
 @click.option(
     "--mip-gap", type=click.FloatRange(min=0, max=1), default=None, help="Relative MIP gap, e.g. 0.01."
@@ -96,3 +100,25 @@ def _echo_summary(s: dict[str, Any], out_dir: Path, replaced: bool = False) -> N
     if s.get("warnings"):
         click.echo(f"{len(s['warnings'])} warning(s), listed above and in summary.json")
     click.echo(f"wrote {out_dir}/" + (" (it replaces the earlier plan there)" if replaced else ""))
+    for line in proof_lines(s):
+        click.echo(line)
+
+
+def proof_lines(s: dict[str, Any]) -> list[str]:
+    """Whether the schedule is proven (certified) and the loop ran to its end, in plain words."""
+    solver = s.get("solver") or {}
+    lines = []
+    if solver.get("certified"):
+        lines.append(f"the schedule is certified: {solver.get('reason', '')}")
+    else:
+        why = solver.get("reason") or f"status {solver.get('status')}"
+        lines.append(
+            f"the schedule is NOT proven optimal: {why}; "
+            "rerun with more time (--time-limit) or on a quieter machine"
+        )
+    if s.get("stopped_by"):
+        lines.append(
+            f"{s['stopped_by']} stopped the verification loop after round {s['rounds']}; "
+            "rerun with more time or on a quieter machine"
+        )
+    return lines

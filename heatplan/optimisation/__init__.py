@@ -54,6 +54,8 @@ def _meta(out: SolveOutput, session: Session | PyomoSession, extra: dict[str, An
         "objective_eur": out.objective_eur,
         "best_bound_eur": out.best_bound_eur,
         "gap": out.gap,
+        "certified": out.certified,
+        "reason": out.reason,
         "timings_s": out.timings_s,
         "session": session,
         **extra,
@@ -124,8 +126,11 @@ def optimise(
     return res
 
 
-def resolve(result: Result, cuts: list[Cut], time_limit_s: float = 300.0, mip_gap: float = 0.01) -> Result:
-    """Add cuts to a result's live model and re-solve, warm-started from its schedule."""
+def resolve(result: Result, cuts: list[Cut], time_limit_s: float = 1800.0, mip_gap: float = 0.01) -> Result:
+    """Add cuts to a result's live model and re-solve, warm-started from its schedule.
+
+    ``time_limit_s`` is a safety cap (see ``Session.solve``).
+    """
     session: Session | PyomoSession = result.session
     t0 = time.perf_counter()
     session.add_cuts(cuts)

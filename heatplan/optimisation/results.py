@@ -46,6 +46,9 @@ class Result:
     timings_s: dict[str, float]
     schedule: Schedule
     session: Any = field(default=None, repr=False)
+    #: proven within the scenario's mip_gap with no time limit cutting a stage short (see solve.py)
+    certified: bool = False
+    certified_reason: str = ""
 
     def message(self) -> str:
         """The diagnostics as one text."""
@@ -160,6 +163,8 @@ def make_result(inp: ModelInputs, s: Schedule, meta: dict[str, Any]) -> Result:
         "status": meta["status"],
         "objective_eur": meta["objective_eur"],
         "gap": meta["gap"],
+        "certified": int(bool(meta.get("certified", False))),
+        "certified_reason": str(meta.get("reason", "")),
         "deadline": inp.deadline,
         "gas_free_year_reached": reached if reached is not None else -1,
     }
@@ -181,4 +186,6 @@ def make_result(inp: ModelInputs, s: Schedule, meta: dict[str, Any]) -> Result:
         timings_s=dict(meta.get("timings_s", {})),
         schedule=s,
         session=meta.get("session"),
+        certified=bool(meta.get("certified", False)),
+        certified_reason=str(meta.get("reason", "")),
     )

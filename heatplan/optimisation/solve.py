@@ -3,6 +3,12 @@
 ``Session`` builds the Pyomo model, hands it to HiGHS once, and then solves, takes cuts
 (rows added to both the Pyomo model and the live HiGHS instance) and re-solves warm-started
 from the previous schedule, which is what the verification loop in ``plan`` needs.
+
+Same input, same schedule, on a quiet machine or a busy one: the LP relaxation always runs to
+the end, the rounding is deterministic, and the MIP stages stop at a number of branch-and-bound
+nodes (a work limit), not at a time. The time limit of a solve is only a safety cap far above
+the normal time; a solve it stops is marked: ``SolveOutput.certified`` is False and
+``SolveOutput.reason`` says why (as it does when the final gap is above the ``mip_gap`` asked).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from heatplan.optimisation.assemble import Built, HighsModel, add_rows, build_mo
 from heatplan.optimisation.cuts import Cut, CutBook, cut_rows
 from heatplan.optimisation.greedy import greedy_schedule
 from heatplan.optimisation.inputs import ModelInputs
+from heatplan.optimisation.interrupt import stop_on_signal
 from heatplan.optimisation.model import INF, Rows
 from heatplan.optimisation.schedule import Schedule, from_columns, to_columns
 
@@ -28,8 +35,16 @@ log = logging.getLogger(__name__)
 
 #: Waiting thresholds tried when rounding the LP (see ``Session._rounded``).
 ROUNDING_THRESHOLDS = (0.02, 0.25, 0.5)
-#: Share of a solve's time limit the LP relaxation may use.
-LP_SHARE = 0.75
+#: Branch-and-bound nodes of the restricted MIP and of the full MIP: work limits (the same on
+#: any machine, where a time limit stops at another point under another load).
+RESTRICTED_MAX_NODES = 1_000
+MIP_MAX_NODES = 5_000
+#: HiGHS model statuses that mean a limit stopped the run (and what the stop is called).
+_LIMITS = {
+    highspy.HighsModelStatus.kTimeLimit: "time",
+    highspy.HighsModelStatus.kSolutionLimit: "node",
+    highspy.HighsModelStatus.kIterationLimit: "iteration",
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +79,7 @@ class _LpCopy:
 class SolveOutput:
     """What one solve returned."""
 
-    status: str  # "optimal", "time_limit" (with a solution), "infeasible", "no_solution"
+    status: str  # "optimal", "time_limit"/"node_limit" (with a solution), "infeasible", "no_solution"
     objective_eur: float
     best_bound_eur: float
     gap: float
@@ -72,6 +87,10 @@ class SolveOutput:
     columns: np.ndarray | None
     timings_s: dict[str, float] = field(default_factory=dict)
     start_accepted: bool = False
+    #: True when the schedule is proven within the ``mip_gap`` asked and no time limit cut a stage
+    #: short (so the same input gives it on any machine); ``reason`` says why not, or how it holds.
+    certified: bool = False
+    reason: str = ""
 
 
 class Session:
@@ -101,6 +120,9 @@ class Session:
         self.last: SolveOutput | None = None
         #: best lower bound so far (EUR); cuts only add rows, so it stays valid
         self.bound_eur = -np.inf
+        self._deadline = np.inf  # perf_counter() at which the running solve's safety cap ends
+        self._cap_s = np.inf
+        self._stops: list[tuple[str, str]] = []  # (limit, stage) of every run a limit stopped
         log.info("model built: %d columns, rows %s", len(self.built.variables), self.built.n_rows)
 
     @property
@@ -128,18 +150,40 @@ class Session:
             self._book = CutBook(self.built.index, self._cut_rows)
         return self._book
 
-    def relaxation(self, time_limit_s: float) -> tuple[np.ndarray | None, float]:
-        """Solve the LP relaxation on the live instance: model columns and the bound (EUR)."""
+    def _run(self, stage: str, time_limit_s: float | None = None, max_nodes: int | None = None) -> None:
+        """Run HiGHS as set up; note a limit that stopped it. Ctrl-C / SIGTERM stop the run at once.
+
+        The time limit is what is left of the solve's safety cap (at least 1 s), unless given.
+        """
+        h = self.highs
+        left = max(self._deadline - time.perf_counter(), 1.0) if time_limit_s is None else time_limit_s
+        h.setOptionValue("time_limit", float(left))
+        h.setOptionValue("mip_max_nodes", int(max_nodes) if max_nodes is not None else 2**31 - 1)
+        with stop_on_signal(h):
+            h.run()
+        status = h.getModelStatus()
+        if status == highspy.HighsModelStatus.kInterrupt:
+            raise KeyboardInterrupt  # a signal stopped the run and was handled without raising
+        if status in _LIMITS:
+            log.info("the %s limit stopped the %s", _LIMITS[status], stage)
+            self._stops.append((_LIMITS[status], stage))
+
+    def relaxation(self, time_limit_s: float | None = None) -> tuple[np.ndarray | None, float]:
+        """Solve the LP relaxation on the live instance to the end: model columns and the bound (EUR).
+
+        ``time_limit_s`` (default: what is left of the running solve's cap) is a safety cap only.
+        """
         h = self.highs
         h.setOptionValue("solve_relaxation", True)
         h.setOptionValue("presolve", "on")
         h.setOptionValue("solver", "ipm")  # interior point without crossover: ~2.5x faster here
         h.setOptionValue("run_crossover", "off")
-        h.setOptionValue("time_limit", float(time_limit_s))
-        h.run()
-        h.setOptionValue("solve_relaxation", False)
-        h.setOptionValue("solver", "choose")
-        h.setOptionValue("run_crossover", "on")
+        try:
+            self._run("LP relaxation", time_limit_s)
+        finally:
+            h.setOptionValue("solve_relaxation", False)
+            h.setOptionValue("solver", "choose")
+            h.setOptionValue("run_crossover", "on")
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None, -np.inf
         vals = np.asarray(h.getSolution().col_value)
@@ -149,9 +193,9 @@ class Session:
         return cols, float(h.getInfo().objective_function_value)
 
     def solve(
-        self, time_limit_s: float = 300.0, mip_gap: float = 0.01, start: Schedule | str | None = "lp"
+        self, time_limit_s: float = 1800.0, mip_gap: float = 0.01, start: Schedule | str | None = "lp"
     ) -> SolveOutput:
-        """Solve (or re-solve) within ``time_limit_s``.
+        """Solve (or re-solve); ``time_limit_s`` is a safety cap on the whole solve.
 
         ``start``: a schedule, "lp", "greedy", "previous" or None. A start schedule that breaks a
         row (a cut added since it was found) is replaced by "lp".
@@ -159,9 +203,11 @@ class Session:
         "lp" solves the LP relaxation first and rounds it greedily; if that schedule is already
         within ``mip_gap`` of the LP bound, the branch and bound is skipped (the LP bound is a
         valid bound); in a re-solve the last LP is rounded first (``_lp_start``). HiGHS's MIP
-        presolve is switched off: on this model it spends minutes.
+        presolve is switched off: on this model it spends minutes. Every stage but the cap is
+        deterministic: the MIP stages stop at a node limit.
         """
         t0 = time.perf_counter()
+        self._deadline, self._cap_s, self._stops = t0 + float(time_limit_s), float(time_limit_s), []
         h = self.highs
         lp_bound = -np.inf
         start_cols = None if start == "lp" else self._start_columns(start)
@@ -173,45 +219,42 @@ class Session:
             out = self._certified(
                 from_columns(self.inputs, self.built.index, start_cols), start_cols, self.bound_eur
             )
-            return self._finish(out, t0, time.perf_counter(), time.perf_counter())
+            return self._finish(out, mip_gap, t0, time.perf_counter(), time.perf_counter())
         if start == "lp":
-            done, start_cols, lp_bound = self._lp_start(time_limit_s, mip_gap, t0)
+            done, start_cols, lp_bound = self._lp_start(mip_gap)
             if done is not None:
-                return self._finish(done, t0, time.perf_counter(), time.perf_counter())
+                return self._finish(done, mip_gap, t0, time.perf_counter(), time.perf_counter())
         t1 = time.perf_counter()
         h.setOptionValue("presolve", "off")
-        h.setOptionValue("time_limit", max(float(time_limit_s) - (t1 - t0), 1.0))
         h.setOptionValue("mip_rel_gap", float(mip_gap))
         if start_cols is not None:
             self._set_start(start_cols)
-        h.run()
+        self._run("branch and bound", max_nodes=MIP_MAX_NODES)
         t2 = time.perf_counter()
         out = self._read(start_cols)
         lp_bound = max(lp_bound, self.bound_eur)
         if np.isfinite(lp_bound) and out.best_bound_eur < lp_bound:
             out.best_bound_eur = lp_bound
             out.gap = abs(out.objective_eur - lp_bound) / max(abs(out.objective_eur), 1e-9)
-        return self._finish(out, t0, t1, t2)
+        return self._finish(out, mip_gap, t0, t1, t2)
 
-    def _lp_start(
-        self, time_limit_s: float, mip_gap: float, t0: float
-    ) -> tuple[SolveOutput | None, np.ndarray | None, float]:
+    def _lp_start(self, mip_gap: float) -> tuple[SolveOutput | None, np.ndarray | None, float]:
         """LP relaxation, rounding, restricted MIP: a certified output, or (None, best start, bound).
 
         In a re-solve the last LP, rounded with the new cuts in the greedy's book, is tried first:
         cuts only add rows, so the earlier bound still holds and may certify it without a new LP.
-        If the new LP does not finish in time, the last one still guides options and order.
+        If the new LP is stopped by the safety cap, the last one still guides options and order.
         """
         if self._lp_cols is not None and np.isfinite(self.bound_eur):
             sched, cols = self._rounded(self._lp_cols)
             if cols is not None and self._within(cols, self.bound_eur, mip_gap):
                 log.info("re-solve: the last LP's rounding is within the gap of the earlier bound")
                 return self._certified(sched, cols, self.bound_eur), cols, self.bound_eur
-        lp_cols, lp_bound = self.relaxation(LP_SHARE * time_limit_s)
+        lp_cols, lp_bound = self.relaxation()
         if lp_cols is not None:
             self._lp_cols = lp_cols
         elif self._lp_cols is not None:
-            log.info("the LP relaxation did not finish in time: the last LP guides the rounding")
+            log.info("the LP relaxation did not finish: the last LP guides the rounding")
             lp_cols = self._lp_cols
         lp_bound = max(lp_bound, self.bound_eur)  # an earlier bound holds too (cuts only add rows)
         sched, start_cols = self._rounded(lp_cols)
@@ -220,9 +263,7 @@ class Session:
         if lp_cols is not None or start_cols is not None:
             # no rounding within the gap (or none feasible, e.g. it breaks a cut the greedy does
             # not book): the restricted MIP looks for a schedule among the LP's options
-            left = time_limit_s - (time.perf_counter() - t0)
-            share = 0.4 if start_cols is not None else 0.8
-            fixed = self._restricted(sched, start_cols, lp_cols, share * left, mip_gap / 2)
+            fixed = self._restricted(sched, start_cols, lp_cols, mip_gap / 2)
             if fixed is not None:
                 start_cols = fixed
                 if self._within(fixed, lp_bound, mip_gap):
@@ -259,19 +300,14 @@ class Session:
         return SolveOutput("optimal", value, bound, gap, sched, columns, start_accepted=True)
 
     def _restricted(
-        self,
-        sched: Schedule,
-        start_cols: np.ndarray | None,
-        lp_cols: np.ndarray | None,
-        time_limit_s: float,
-        mip_gap: float,
+        self, sched: Schedule, start_cols: np.ndarray | None, lp_cols: np.ndarray | None, mip_gap: float
     ) -> np.ndarray | None:
         """Fix the options the LP settles, solve the smaller MIP that remains.
 
         Every block whose LP option share is >= 0.99 keeps the rounded schedule's option (and
         insulation level); HiGHS (with presolve, which removes the fixed columns) chooses the
-        rest and all years. A heuristic: its schedule is feasible for the full model; the bound
-        stays the LP's.
+        rest and all years, up to ``RESTRICTED_MAX_NODES`` nodes. A heuristic: its schedule is
+        feasible for the full model; the bound stays the LP's.
         """
         idx, hm, h = self.built.index, self.highs_model, self.highs
         firm = np.ones(idx.x.shape[0], dtype=bool)
@@ -291,23 +327,46 @@ class Session:
         old_ub = self._lp().col_upper[cols]  # copied before the bounds change (objective() reads it)
         h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
         h.setOptionValue("presolve", "on")
-        h.setOptionValue("time_limit", max(float(time_limit_s), 1.0))
         h.setOptionValue("mip_rel_gap", float(mip_gap))
         if start_cols is not None:
             self._set_start(start_cols)
-        h.run()
-        out = self._read(start_cols)
-        h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), old_ub)
+        try:
+            self._run("restricted MIP", max_nodes=RESTRICTED_MAX_NODES)
+            out = self._read(start_cols)
+        finally:
+            h.changeColsBounds(len(cols), cols, np.zeros(len(cols)), old_ub)
         log.info("restricted MIP: %s, objective %.0f", out.status, out.objective_eur)
         return out.columns
 
-    def _finish(self, out: SolveOutput, t0: float, t1: float, t2: float) -> SolveOutput:
+    def _finish(self, out: SolveOutput, mip_gap: float, t0: float, t1: float, t2: float) -> SolveOutput:
+        out.certified, out.reason = self._verdict(out, mip_gap)
         if np.isfinite(out.best_bound_eur):
             self.bound_eur = max(self.bound_eur, float(out.best_bound_eur))
         out.timings_s = {**self.timings_s, "start": t1 - t0, "solver": t2 - t1}
+        self._deadline = np.inf
         self.timings_s = {"build": 0.0, "hand_over": 0.0}  # paid once
         self.last = out
         return out
+
+    def _verdict(self, out: SolveOutput, mip_gap: float) -> tuple[bool, str]:
+        """Certified or not, and why, in plain words."""
+        timed = [stage for limit, stage in self._stops if limit == "time"]
+        proven = out.schedule is not None and bool(np.isfinite(out.gap)) and out.gap <= mip_gap + 1e-12
+        gap = (
+            f"gap {_pct(out.gap)} (asked {_pct(mip_gap)})"
+            if np.isfinite(out.gap)
+            else "no lower bound to measure the gap against"
+        )
+        if proven and not timed:
+            return True, f"within {_pct(out.gap)} of the best bound (asked {_pct(mip_gap)})"
+        if timed:
+            return False, f"{gap} after the time limit of {self._cap_s:g} s stopped the " + " and the ".join(
+                dict.fromkeys(timed)
+            )
+        nodes = [stage for limit, stage in self._stops if limit == "node"]
+        if nodes:
+            return False, f"{gap} after the node limit stopped the " + " and the ".join(dict.fromkeys(nodes))
+        return False, gap
 
     def _lp(self) -> _LpCopy:
         """The live instance's LP as arrays, copied out of HiGHS once per set of cuts."""
@@ -359,7 +418,8 @@ class Session:
         ok = hm.col_of_var >= 0
         cols[ok] = vals[hm.col_of_var[ok]]
         cols[~ok] = self.built.index.lb[~ok]
-        name = "optimal" if status == highspy.HighsModelStatus.kOptimal else "time_limit"
+        limit = _LIMITS.get(status, "time")
+        name = "optimal" if status == highspy.HighsModelStatus.kOptimal else f"{limit}_limit"
         obj = float(info.objective_function_value)
         bound = float(info.mip_dual_bound)
         gap = abs(obj - bound) / max(abs(obj), 1e-9)
@@ -416,3 +476,9 @@ class Session:
     def pyomo_model(self) -> pyo.ConcreteModel:
         """The Pyomo model (with every cut added so far)."""
         return self.built.model
+
+
+def _pct(share: float) -> str:
+    """A share as a percentage for people: 0.0014 -> '0.14%', 1.13 -> '113%'."""
+    pct = 100 * share
+    return f"{pct:.0f}%" if abs(pct) >= 10 else f"{pct:.2g}%" if pct else "0%"

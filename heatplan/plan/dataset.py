@@ -296,8 +296,12 @@ def _attrs(plan: Plan) -> dict[str, Any]:
         "deadline": sc.years.deadline,
         "gas_free_year_reached": r.gas_free_year_reached,
         "network_simulations": plan.simulations,
+        "stopped_by": plan.stopped_by,
         "solver_status": r.status,
+        "solver_certified": int(r.certified),  # 0/1: NetCDF attributes hold no booleans
+        "solver_reason": r.certified_reason,
         "solver_gap": r.gap,
+        "solver_mip_gap": sc.solver.mip_gap,
         "solver_objective_eur": r.objective_eur,
         "solver_best_bound_eur": r.best_bound_eur,
         "solver_time_s": timed,

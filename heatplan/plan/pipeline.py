@@ -4,6 +4,10 @@
 every planned year at design and low load, turns failures into cuts (``plan.feedback``), and
 re-solves (warm-started, in the same HiGHS instance) until every year passes or
 ``scenario.verification.max_rounds`` is reached; then it names what still fails.
+
+The number of rounds depends on the plan alone, not on the clock: ``verification.max_total_s``
+and ``resolve_time_limit_s`` are safety caps far above the normal time, and a plan they stop
+says so (``Plan.stopped_by``).
 """
 
 from __future__ import annotations
@@ -66,6 +70,8 @@ class Plan:
     stock_source: str = "embedded Zuidwest stock (synthetic)"
     simulations: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: what cut the verification loop short on the clock ("" if nothing did)
+    stopped_by: str = ""
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -175,6 +181,7 @@ def run_plan(
     rounds: list[Round] = []
     repeats: dict[str, int] = {}
     unresolved = _unresolved([])
+    stopped_by = ""
     timings["verify"] = timings["resolve"] = 0.0
     for rnd in range(1, scenario.verification.max_rounds + 1):
         tr = time.perf_counter()
@@ -206,6 +213,8 @@ def run_plan(
         ts = time.perf_counter()
         left = scenario.verification.max_total_s - (ts - t0) - (ts - tr)
         if left < 30.0:
+            stopped_by = f"the plan's time budget ({scenario.verification.max_total_s:g} s)"
+            log.warning("%s stopped the verification loop after round %d", stopped_by, rnd)
             rounds[-1].actions.append(
                 Action("time_budget", figures={"budget_s": scenario.verification.max_total_s})
             )
@@ -235,6 +244,7 @@ def run_plan(
         timings,
         simulations=verifier.simulations,
         warnings=warnings,
+        stopped_by=stopped_by,
     )
 
 

@@ -194,8 +194,8 @@ class Verification(_Frozen):
     """The plan's verification loop and its low-load remedy."""
 
     max_rounds: int = Field(8, ge=1, le=100)
-    max_total_s: float = Field(840.0, gt=0)
-    resolve_time_limit_s: float = Field(240.0, gt=0)
+    max_total_s: float = Field(7200.0, gt=0)  # a safety cap, far above the normal time
+    resolve_time_limit_s: float = Field(3600.0, gt=0)  # a safety cap per re-solve
     allow_bypass: bool = True
     bypass_cost_eur_per_block: float = Field(1500.0, ge=0)
     low_load_hours_per_yr: float = Field(3600.0, ge=0, le=8760)
@@ -206,7 +206,7 @@ class Solver(_Frozen):
     """Solver settings: "highs" hands the model straight to HiGHS; any other name is a Pyomo solver."""
 
     name: str = Field("highs", min_length=1)
-    time_limit_s: float = Field(300.0, gt=0)
+    time_limit_s: float = Field(3600.0, gt=0)  # a safety cap per solve; work limits decide the result
     mip_gap: float = Field(0.01, ge=0, le=1)
     threads: int = Field(2, ge=1)
 

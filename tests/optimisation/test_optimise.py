@@ -145,13 +145,13 @@ def test_resolve_rounds_the_last_lp_before_solving_a_new_one(monkeypatch: pytest
 
 
 def test_resolve_when_the_new_lp_does_not_finish(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Two plans on two cores can keep the re-solve's LP from finishing in its time: the last LP
-    # still guides the rounding, and the schedule keeps the cut.
+    # A safety cap can stop the re-solve's LP (e.g. --time-limit): the last LP still guides the
+    # rounding, and the schedule keeps the cut.
     from heatplan.optimisation.cuts import Cut, Term
 
     res, _, _ = _first_solve_and_early_block()
     inp = res.session.inputs
-    monkeypatch.setattr(Session, "relaxation", lambda self, t: (None, -np.inf))
+    monkeypatch.setattr(Session, "relaxation", lambda self, t=None: (None, -np.inf))
     kw = inp.source_kw[:, 0]
     ub = 0.5 * float(kw[res.blocks["option"].eq("mt").to_numpy()].sum())
     pairs = list(zip(inp.block_ids, kw, strict=True))
