@@ -342,14 +342,15 @@ def plan_city(
     max_rounds: int = 4,
     reports: bool = False,
     progress: CityProgress | None = None,
-    round_time_limit_s: float = 180.0,
+    solver_threads: int = 1,
 ) -> CityResult:
     """Coordinate the districts within the city-wide limits, then write every district's plan into ``out``.
 
     ``out`` is written as a whole at the end (``heatplan.io.atomic_dir``): a failed run leaves nothing.
 
-    Coordination rounds solve with at most ``round_time_limit_s`` per solve; the final plans with
-    the scenario's own solver settings.
+    Every solve (coordination rounds and final plans) uses the scenario's solver settings, with
+    HiGHS on ``solver_threads`` threads (1: districts side by side do not fight over the cores).
+    The coordination does not depend on the clock (see ``heatplan.optimisation.solve``).
     """
     t0 = time.perf_counter()
     say = progress or (lambda msg: None)
@@ -357,9 +358,9 @@ def plan_city(
     res = CityResult(limits, needs)
     alloc = first_division(needs, limits)
     futures_of = {d.name: client.scatter(d, broadcast=False) for d in districts}
-    quick = base.with_solver(time_limit_s=min(base.solver.time_limit_s, round_time_limit_s))
+    base = base.with_solver(threads=solver_threads)
     for rnd in range(1, max_rounds + 1):
-        figs = _run_all(client, futures_of, quick, alloc, None, reports)
+        figs = _run_all(client, futures_of, base, alloc, None, reports)
         missed = sorted(n for n, f in figs.items() if not f["deadline_met"])
         res.rounds.append({"round": rnd, "allocation": alloc, "missed": missed,
                            "objective_eur": sum(f["objective_eur"] for f in figs.values())})  # fmt: skip

@@ -19,7 +19,7 @@ import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -178,11 +178,19 @@ def run_sweep(
     workers: int = 1,
     progress: SweepProgress | None = None,
     client: Any = None,
+    solver_threads: int = 1,
 ) -> SweepResult:
-    """Run every unfinished scenario of the grid on Dask; combine the finished ones."""
+    """Run every unfinished scenario of the grid on Dask; combine the finished ones.
+
+    Each plan's HiGHS runs on ``solver_threads`` threads (1: plans side by side do not fight over
+    the cores); that figure is part of every resolved scenario.
+    """
     t0 = time.perf_counter()
     prog = progress or _noop
-    variations = variations_for(scenario_spec, grid_path)
+    variations = [
+        replace(v, scenario=v.scenario.with_solver(threads=solver_threads))
+        for v in variations_for(scenario_spec, grid_path)
+    ]
     # a wrong stock, or a name in a scenario that is not in it, fails every scenario: say so once,
     # before any output
     source = f"{scenario_source(scenario_spec)} with {grid_path}"

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from heatplan.cli.options import quiet_dask, scenario_option, scheduler_option, user_errors, workers_option
+from heatplan.cli.options import (
+    quiet_dask,
+    scenario_option,
+    scheduler_option,
+    solver_threads_option,
+    user_errors,
+    workers_option,
+)
 
 
 @click.group("city")
@@ -57,6 +64,7 @@ def city() -> None:
 )
 @scheduler_option
 @workers_option
+@solver_threads_option
 @user_errors
 def city_plan_cmd(
     districts: int,
@@ -71,6 +79,7 @@ def city_plan_cmd(
     out_dir: Path,
     scheduler: str | None,
     workers: int,
+    solver_threads: int,
 ) -> None:
     """Generate a synthetic city, divide the city-wide limits among its districts, coordinate, plan.
 
@@ -96,8 +105,9 @@ def city_plan_cmd(
     click.echo(f"synthetic city: {districts} districts, {n:,} dwellings today", err=True)
     with dask_client(scheduler, workers) as client:
         res = plan_city(
-            dists, base, limits, client, out_dir, rounds, reports, lambda m: click.echo(m, err=True)
-        )
+            dists, base, limits, client, out_dir, rounds, reports, lambda m: click.echo(m, err=True),
+            solver_threads=solver_threads,
+        )  # fmt: skip
     chk = res.check
     met = sum(chk["deadline_met"].values())
     click.echo(f"{met}/{districts} districts meet the deadline; peak switched {chk['switch_peak']:,.0f}/yr "

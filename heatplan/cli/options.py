@@ -75,6 +75,14 @@ workers_option = click.option(
     help="Workers of the local cluster.",
 )
 
+solver_threads_option = click.option(
+    "--solver-threads",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="HiGHS threads of each plan (1: plans running side by side do not fight over the cores).",
+)
+
 
 def quiet_dask() -> None:
     """Dask's own INFO lines only with -v.

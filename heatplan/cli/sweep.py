@@ -13,6 +13,7 @@ from heatplan.cli.options import (
     quiet_dask,
     scenario_option,
     scheduler_option,
+    solver_threads_option,
     stock_option,
     sweep_progress,
     user_errors,
@@ -46,6 +47,7 @@ def _terminate(signum: int, frame: object) -> None:
 )
 @scheduler_option
 @workers_option
+@solver_threads_option
 @stock_option
 @user_errors
 def sweep_cmd(
@@ -54,6 +56,7 @@ def sweep_cmd(
     out_dir: Path,
     scheduler: str | None,
     workers: int,
+    solver_threads: int,
     stock: Path | None,
 ) -> None:
     """Run every scenario of a grid as a full plan on Dask and combine the results.
@@ -69,7 +72,10 @@ def sweep_cmd(
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with sweep_progress() as prog:
-            res = run_sweep(scenario_spec, grid_path, out_dir, stock, scheduler, workers, prog)
+            res = run_sweep(
+                scenario_spec, grid_path, out_dir, stock, scheduler, workers, prog,
+                solver_threads=solver_threads,
+            )  # fmt: skip
     except KeyboardInterrupt:
         done = len(finished_names(out_dir))
         click.echo(

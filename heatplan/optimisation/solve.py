@@ -153,10 +153,11 @@ class Session:
     def _run(self, stage: str, time_limit_s: float | None = None, max_nodes: int | None = None) -> None:
         """Run HiGHS as set up; note a limit that stopped it. Ctrl-C / SIGTERM stop the run at once.
 
-        The time limit is what is left of the solve's safety cap (at least 1 s), unless given.
+        The time limit is what is left of the solve's safety cap (at least 1 s or the cap), unless given.
         """
         h = self.highs
-        left = max(self._deadline - time.perf_counter(), 1.0) if time_limit_s is None else time_limit_s
+        floor = min(1.0, self._cap_s)  # a stage after the cap still gets a moment (never more than the cap)
+        left = max(self._deadline - time.perf_counter(), floor) if time_limit_s is None else time_limit_s
         h.setOptionValue("time_limit", float(left))
         h.setOptionValue("mip_max_nodes", int(max_nodes) if max_nodes is not None else 2**31 - 1)
         with stop_on_signal(h):
@@ -360,12 +361,10 @@ class Session:
         if proven and not timed:
             return True, f"within {_pct(out.gap)} of the best bound (asked {_pct(mip_gap)})"
         if timed:
-            return False, f"{gap} after the time limit of {self._cap_s:g} s stopped the " + " and the ".join(
-                dict.fromkeys(timed)
-            )
+            return False, f"{gap} after the time limit of {self._cap_s:g} s stopped {_stages(timed)}"
         nodes = [stage for limit, stage in self._stops if limit == "node"]
         if nodes:
-            return False, f"{gap} after the node limit stopped the " + " and the ".join(dict.fromkeys(nodes))
+            return False, f"{gap} after the node limit stopped {_stages(nodes)}"
         return False, gap
 
     def _lp(self) -> _LpCopy:
@@ -479,6 +478,12 @@ class Session:
 
 
 def _pct(share: float) -> str:
-    """A share as a percentage for people: 0.0014 -> '0.14%', 1.13 -> '113%'."""
-    pct = 100 * share
-    return f"{pct:.0f}%" if abs(pct) >= 10 else f"{pct:.2g}%" if pct else "0%"
+    """A share as a percentage for people: 0.0014 -> '0.14%', 1.13 -> '113%' (rounding noise -> '0%')."""
+    pct = max(100 * share, 0.0)
+    return f"{pct:.0f}%" if pct >= 10 else f"{pct:.2g}%" if pct >= 0.001 else "0%"
+
+
+def _stages(names: list[str]) -> str:
+    """'the LP relaxation, the restricted MIP and the branch and bound'."""
+    names = [f"the {n}" for n in dict.fromkeys(names)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -22,7 +22,7 @@ from heatplan.report.plan_data import (
     measures,
     per_year,
 )
-from heatplan.report.text import Text
+from heatplan.report.text import Text, proof_note
 
 #: Columns of an owner sheet before the per-year columns: the schedule.csv columns plus the street.
 OWNER_COLUMNS = ("block_id", "street", *SCHEDULE_COLUMNS[1:])
@@ -153,6 +153,11 @@ def _kv_rows(plan: Plan, text: Text) -> list[tuple[str, Any, Format | str | None
         (text["cost_total_eur"], k["cost_total_eur"], "thousands"),
         (text["cost_npv_eur"], k["cost_npv_total_eur"], "thousands"),
     ]
+    if solver.get("certified") is not None:
+        rows.append((text["certified"], text["yes" if solver["certified"] else "no"], None))
+    note = proof_note(solver, text)
+    if note:
+        rows.append(("", note, None))
     if solver:
         rows.append((text["solver"], ", ".join(f"{a}={b}" for a, b in solver.items()), None))
     return rows

@@ -25,7 +25,7 @@ from heatplan.report.plan_data import (
     sources_frame,
     strings,
 )
-from heatplan.report.text import Text
+from heatplan.report.text import Text, proof_note
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0;color:#222;
@@ -84,7 +84,12 @@ def _key_figures(plan: Plan, t: Text) -> str:
         cards.append(_card(t["required_pace"], t.whole(k["required_pace_dwellings_per_yr"]), "bad"))
     if k["earliest_gas_free_year"] is not None:
         cards.append(_card(t["earliest_gas_free_year"], str(k["earliest_gas_free_year"])))
-    return '<div class="cards">' + "".join(cards) + "</div>"
+    certified = k["solver"].get("certified")
+    if certified is not None:
+        cards.append(_card(t["certified"], t["yes" if certified else "no"], "ok" if certified else "bad"))
+    note = proof_note(k["solver"], t)
+    warn = f"<p class='bad'>{escape(note)}</p>" if note else ""
+    return '<div class="cards">' + "".join(cards) + "</div>" + warn
 
 
 def _figure(chart: Chart) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from heatplan.errors import InputError
 
@@ -81,6 +82,10 @@ _NL: dict[str, str] = {
     "verified": "Geverifieerd",
     "n_failing_blocks": "Blokken niet in orde",
     "solver": "Oplosser",
+    "certified": "Schema bewezen optimaal (binnen de gevraagde gap)",
+    "not_certified_note": "Het schema is niet bewezen optimaal: gap {gap} (gevraagd {asked}){why}. "
+    "Draai het plan opnieuw met meer tijd of op een rustigere machine.",
+    "stopped_by_clock": ", een tijdslimiet stopte de oplosser",
     "legend": "Legenda",
     "legend_years": "Een cel per jaar noemt de maatregelen van dat jaar:",
     "legend_empty": "Lege cel: geen maatregel in dat jaar (of niet nodig).",
@@ -206,6 +211,10 @@ _EN: dict[str, str] = {
     "verified": "Verified",
     "n_failing_blocks": "Blocks failing",
     "solver": "Solver",
+    "certified": "Schedule proven optimal (within the gap asked)",
+    "not_certified_note": "The schedule is not proven optimal: gap {gap} (asked {asked}){why}. "
+    "Rerun the plan with more time or on a quieter machine.",
+    "stopped_by_clock": ", a time limit stopped the solver",
     "legend": "Legend",
     "legend_years": "One cell per year names the measures of that year:",
     "legend_empty": "Empty cell: no measure that year (or none needed).",
@@ -313,6 +322,22 @@ class Text(Mapping[str, str]):
         if share is None or (isinstance(share, float) and math.isnan(share)):
             return "–"
         return f"{self.num(100 * share, digits)} %"
+
+
+def proof_note(solver: Mapping[str, Any], t: Text) -> str | None:
+    """For a plan whose schedule is not proven optimal, one sentence saying so (None otherwise)."""
+    if solver.get("certified") is not False:
+        return None  # certified, or a plan from before the flag existed
+    gap = solver.get("gap")
+    shown = "–"
+    if isinstance(gap, int | float) and math.isfinite(gap):
+        shown = t.pct(gap, 2 if gap < 0.1 else 0)
+    why = t["stopped_by_clock"] if "time limit" in str(solver.get("reason", "")) else ""
+    return t["not_certified_note"].format(
+        gap=shown,
+        asked=t.pct(solver.get("mip_gap"), 2),
+        why=why,
+    )
 
 
 def check_lang(lang: str) -> str:

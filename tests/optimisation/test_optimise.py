@@ -238,3 +238,30 @@ def test_housing_programme_new_build_and_demolition() -> None:
     assert pd.isna(table.loc["b2", "connection_year"]) and table.loc["b2", "gas_free_year"] == 2027
     assert (res.edges.query("regime == 'lt' and edge_id == 'trunk'")["build_year"] <= 2027).all()
     assert check(res.session.inputs, res.blocks, res.edges) == []
+
+
+def _mid_instance():
+    from heatplan.optimisation.inputs import build_inputs
+
+    blocks = make_blocks(150, seed=3)
+    return build_inputs(blocks, small_scenario(), _nets(blocks), sources_table())
+
+
+def test_a_solve_says_whether_its_schedule_is_proven() -> None:
+    inp = _mid_instance()
+    out = Session(inp).solve(time_limit_s=600, mip_gap=0.01)
+    assert out.certified and out.gap <= 0.01
+    assert out.reason.startswith("within ") and out.reason.endswith("of the best bound (asked 1%)")
+    # a safety cap that stops the LP relaxation: a schedule all the same, not certified, and why
+    capped = Session(inp).solve(time_limit_s=1e-3, mip_gap=0.01)
+    assert capped.schedule is not None and not capped.certified
+    assert "after the time limit of 0.001 s stopped the LP relaxation" in capped.reason
+
+
+def test_the_node_limit_leaves_a_schedule_unproven(monkeypatch: pytest.MonkeyPatch) -> None:
+    from heatplan.optimisation import solve
+
+    monkeypatch.setattr(solve, "MIP_MAX_NODES", 0)
+    out = Session(_mid_instance()).solve(time_limit_s=600, mip_gap=0.0, start="greedy")
+    assert out.status == "node_limit" and out.schedule is not None and not out.certified
+    assert "after the node limit stopped the branch and bound" in out.reason

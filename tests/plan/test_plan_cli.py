@@ -34,6 +34,9 @@ def plan_dir(small_stock: Path, tmp_path_factory) -> Path:
         cli, ["plan", "--stock", str(small_stock), "--out", str(out), "--time-limit", "60"]
     )
     assert res.exit_code == 0, res.output
+    solver = json.loads((out / "summary.json").read_text())["solver"]
+    assert solver["certified"] is True and solver["gap"] <= solver["mip_gap"] == 0.01
+    assert res.output.splitlines()[-1] == f"the schedule is certified: {solver['reason']}"
     return out
 
 
@@ -113,3 +116,17 @@ def test_plan_outputs_and_dataset_do_not_import_each_other():
 
     assert "heatplan.plan.outputs" not in Path(dataset.__file__).read_text()
     assert "heatplan.plan.dataset" in Path(outputs.__file__).read_text()
+
+
+def test_an_unproven_plan_says_so_in_its_last_lines():
+    from heatplan.cli.plan import proof_lines
+
+    s = {"rounds": 3, "stopped_by": "the plan's time budget (840 s)",
+         "solver": {"certified": False, "reason": "gap 113% (asked 1%) after the time limit of 5 s stopped "
+                    "the LP relaxation"}}  # fmt: skip
+    assert proof_lines(s) == [
+        "the schedule is NOT proven optimal: gap 113% (asked 1%) after the time limit of 5 s stopped the "
+        "LP relaxation; rerun with more time (--time-limit) or on a quieter machine",
+        "the plan's time budget (840 s) stopped the verification loop after round 3; rerun with more time "
+        "or on a quieter machine",
+    ]

@@ -105,6 +105,9 @@ def test_summary_figures(plan_dir):
     assert kv["Woningen in het plan"] == int(ds["dwellings"].sum())
     assert kv["Streefjaar aardgasvrij"] == 2031
     assert kv["Streefjaar gehaald"] == "nee"
+    assert kv["Schema bewezen optimaal (binnen de gevraagde gap)"] == "nee"
+    note = next(r[1] for r in ws.iter_rows(values_only=True) if str(r[1]).startswith("Het schema is niet"))
+    assert "gap 113 % (gevraagd 1,00 %), een tijdslimiet stopte de oplosser" in note
     assert kv["Totale kosten [EUR, niet verdisconteerd]"] == pytest.approx(
         float(ds["cost_eur"].sum()), rel=1e-12
     )

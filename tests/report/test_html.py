@@ -10,7 +10,7 @@ import pytest
 
 from heatplan.report.html import render_html
 from heatplan.report.plan_data import Plan
-from tests.report.plan_factory import YEARS, make_plan_dataset
+from tests.report.plan_factory import SOLVER, YEARS, make_plan_dataset
 
 CHART_IDS = ("chart-measures", "chart-gas-free", "chart-cost", "chart-supply", "chart-loss", "chart-source")
 _VOID = {"meta", "br", "img", "input", "link", "hr", "col", "area", "base", "wbr", "source", "track"}
@@ -172,3 +172,14 @@ def test_every_text_key_translated(lang):
 
     assert set(text._NL) == set(text._EN)
     assert text.Text(lang).num(1234.5, 1) == ("1.234,5" if lang == "nl" else "1,234.5")
+
+
+def test_key_figures_say_whether_the_schedule_is_proven(plan_dir):
+    page = (plan_dir / "report.html").read_text(encoding="utf-8")
+    assert '<div class="v bad">nee</div><div class="k">Schema bewezen optimaal' in page
+    assert "niet bewezen optimaal: gap 113 % (gevraagd 1,00 %), een tijdslimiet stopte de oplosser." in page
+    ds, _ = make_plan_dataset()
+    proven = {**SOLVER, "certified": True, "gap": 0.0014, "reason": "within 0.14% of the best bound"}
+    page = render_html(Plan(ds=ds, summary={"solver": proven}, deadline=2031, scenario_name="base"), "en")
+    assert '<div class="v ok">yes</div><div class="k">Schedule proven optimal' in page
+    assert "not proven" not in page

@@ -27,11 +27,10 @@ def small_stock_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def scenario_file(tmp_path: Path) -> Path:
-    """A scenario file with a short solver time limit and the override set `labelD`."""
+    """A scenario file with at most two verification rounds and the override set `labelD`."""
     from heatplan.scenario import template_text
 
-    text = template_text().replace("time_limit_s = 300.0", "time_limit_s = 10.0")
-    text = text.replace("max_rounds = 8 ", "max_rounds = 2 ")
+    text = template_text().replace("max_rounds = 8 ", "max_rounds = 2 ")
     path = tmp_path / "scenario.toml"
     path.write_text(text, encoding="utf-8")
     return path

@@ -46,6 +46,8 @@ def test_sweep_resumes_and_combines(tmp_path: Path, client: Any, scenario_file: 
         assert {"plan.nc", "schedule.csv", "summary.json", "report.html", "schedule.xlsx"} <= {
             p.name for p in (out / "scenarios" / n).iterdir()
         }
+        # each plan's HiGHS single-threaded (two plans side by side do not fight over the cores)
+        assert "threads = 1" in (out / "scenarios" / n / "scenario.toml").read_text(encoding="utf-8")
     s_fast, s_slow = summary(out, fast), summary(out, slow)
     # the switching limit holds in every year of each scenario
     assert max(s_slow["switched_dwellings_by_year"].values()) <= 300
