@@ -59,7 +59,7 @@ def test_with_solver_changes_only_what_is_given() -> None:
     assert changed.solver.time_limit_s == 42.0
     assert changed.solver.mip_gap == base.solver.mip_gap and changed.solver.threads == base.solver.threads
     assert changed.model_copy(update={"solver": base.solver}) == base
-    assert base.solver.time_limit_s == 300.0  # the original is untouched (frozen)
+    assert base.solver.time_limit_s == 3600.0  # the original is untouched (frozen)
 
 
 def test_at_chosen_reads_a_block_option_array_by_option_name() -> None:
