@@ -28,7 +28,7 @@ from heatplan.optimisation.greedy import greedy_schedule
 from heatplan.optimisation.inputs import ModelInputs
 from heatplan.optimisation.results import Result, make_result
 from heatplan.optimisation.schedule import Schedule, from_columns, to_columns
-from heatplan.optimisation.solve import SolveOutput
+from heatplan.optimisation.solve import SolveOutput, verdict
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +186,8 @@ class PyomoSession:
         results = self.opt.solve(self.model, load_solutions=False, **kwargs)
         t1 = time.perf_counter()
         out = self._read(results)
+        timed = [f"{self.solver_name} solve"] if out.status == "time_limit" else []
+        out.certified, out.reason = verdict(out, mip_gap, timed, [], time_limit_s)
         if np.isfinite(out.best_bound_eur):
             self.bound_eur = max(self.bound_eur, out.best_bound_eur)
         out.timings_s = {**self.timings_s, "start": 0.0, "solver": t1 - t0}
@@ -247,6 +249,8 @@ class PyomoSession:
             "objective_eur": out.objective_eur,
             "best_bound_eur": out.best_bound_eur,
             "gap": out.gap,
+            "certified": out.certified,
+            "reason": out.reason,
             "timings_s": out.timings_s,
             "session": self,
         }

@@ -352,20 +352,8 @@ class Session:
     def _verdict(self, out: SolveOutput, mip_gap: float) -> tuple[bool, str]:
         """Certified or not, and why, in plain words."""
         timed = [stage for limit, stage in self._stops if limit == "time"]
-        proven = out.schedule is not None and bool(np.isfinite(out.gap)) and out.gap <= mip_gap + 1e-12
-        gap = (
-            f"gap {_pct(out.gap)} (asked {_pct(mip_gap)})"
-            if np.isfinite(out.gap)
-            else "no lower bound to measure the gap against"
-        )
-        if proven and not timed:
-            return True, f"within {_pct(out.gap)} of the best bound (asked {_pct(mip_gap)})"
-        if timed:
-            return False, f"{gap} after the time limit of {self._cap_s:g} s stopped {_stages(timed)}"
         nodes = [stage for limit, stage in self._stops if limit == "node"]
-        if nodes:
-            return False, f"{gap} after the node limit stopped {_stages(nodes)}"
-        return False, gap
+        return verdict(out, mip_gap, timed, nodes, self._cap_s)
 
     def _lp(self) -> _LpCopy:
         """The live instance's LP as arrays, copied out of HiGHS once per set of cuts."""
@@ -475,6 +463,28 @@ class Session:
     def pyomo_model(self) -> pyo.ConcreteModel:
         """The Pyomo model (with every cut added so far)."""
         return self.built.model
+
+
+def verdict(
+    out: SolveOutput, mip_gap: float, timed: list[str], nodes: list[str], cap_s: float
+) -> tuple[bool, str]:
+    """Certified (within ``mip_gap`` and no time limit stopped a stage) or not, and why, in words.
+
+    ``timed``/``nodes``: the stages a time limit (of ``cap_s``) or a node limit stopped.
+    """
+    proven = out.schedule is not None and bool(np.isfinite(out.gap)) and out.gap <= mip_gap + 1e-12
+    gap = (
+        f"gap {_pct(out.gap)} (asked {_pct(mip_gap)})"
+        if np.isfinite(out.gap)
+        else "no lower bound to measure the gap against"
+    )
+    if proven and not timed:
+        return True, f"within {_pct(out.gap)} of the best bound (asked {_pct(mip_gap)})"
+    if timed:
+        return False, f"{gap} after the time limit of {cap_s:g} s stopped {_stages(timed)}"
+    if nodes:
+        return False, f"{gap} after the node limit stopped {_stages(nodes)}"
+    return False, gap
 
 
 def _pct(share: float) -> str:
