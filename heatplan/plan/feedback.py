@@ -33,7 +33,7 @@ import pandas as pd
 from heatplan.failures import Kind
 from heatplan.optimisation import Cut
 from heatplan.optimisation.cuts import Term, min_branch_load, not_before
-from heatplan.optimisation.inputs import OPTIONS, ModelInputs
+from heatplan.optimisation.inputs import ModelInputs
 from heatplan.plan.notes import Action
 from heatplan.plan.verify import NetworkModels, StateCheck, connected_in_year
 
@@ -64,8 +64,8 @@ class Feedback:
 
 def _peak(inp: ModelInputs, block_ids: list[str], regime: str) -> np.ndarray:
     pos = {b: i for i, b in enumerate(inp.block_ids)}
-    o = OPTIONS.index(regime)
-    return np.array([inp.peak_kw[pos[b], o] for b in block_ids], float)
+    peak = inp.of_option(inp.peak_kw, regime)
+    return np.array([peak[pos[b]] for b in block_ids], float)
 
 
 def _light_branch(
@@ -188,7 +188,6 @@ def source_capacity_cuts(
     fb: Feedback, c: StateCheck, inp: ModelInputs, stock: pd.DataFrame, table: pd.DataFrame
 ) -> None:
     """Derate each overloaded source in the model by the ratio of simulated to modelled load."""
-    o = OPTIONS.index(c.regime)
     caps = inp.sources.set_index("source_id")["capacity_kw"]
     connected = set(connected_in_year(stock, table, c.year, c.regime))
     over = c.failures[c.failures["kind"] == Kind.CAPACITY]
@@ -196,10 +195,11 @@ def source_capacity_cuts(
         cap_kw = float(caps.get(sid, np.inf))
         if not drawn_mw * 1000 > cap_kw:
             continue
-        mine = np.nonzero((inp.block_source[:, o] == sid) & inp.active)[0]
+        mine = np.nonzero((inp.of_option(inp.block_source, c.regime) == sid) & inp.active)[0]
         t0 = int(c.year - inp.years[0])
         nb_load = inp.new_build_source_load_kw(sid)
-        modelled = sum(float(inp.source_kw[b, o]) for b in mine if str(inp.block_ids[b]) in connected)
+        source_kw = inp.of_option(inp.source_kw, c.regime)
+        modelled = sum(float(source_kw[b]) for b in mine if str(inp.block_ids[b]) in connected)
         modelled += float(nb_load[min(t0, len(nb_load) - 1)])
         ratio = modelled / (drawn_mw * 1000) if drawn_mw > 0 else 1.0
         derated = DERATE_MARGIN * cap_kw * min(ratio, 1.0)
@@ -207,8 +207,7 @@ def source_capacity_cuts(
             if year < c.year:
                 continue
             terms = tuple(
-                Term("connect", str(inp.block_ids[b]), int(year), float(inp.source_kw[b, o]), c.regime)
-                for b in mine
+                Term("connect", str(inp.block_ids[b]), int(year), float(source_kw[b]), c.regime) for b in mine
             )
             fb.cuts.append(Cut(f"derated {sid} ({year})", terms, ub=max(derated - float(nb_load[t]), 0.0)))
         fb.actions.append(
