@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +20,7 @@ from heatplan.optimisation.inputs import ModelInputs, build_inputs
 from heatplan.optimisation.network import NetworkInput, standin_network
 from heatplan.optimisation.pyomo_solve import FAST_SOLVER, PyomoSession, check_solver
 from heatplan.optimisation.results import Result, make_result
-from heatplan.optimisation.solve import Session, SolveOutput
+from heatplan.optimisation.solve import Session
 from heatplan.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -48,20 +47,6 @@ def new_session(inp: ModelInputs, scenario: Scenario, elastic: bool = False) -> 
     return PyomoSession(inp, elastic=elastic, solver=name, threads=threads)
 
 
-def _meta(out: SolveOutput, session: Session | PyomoSession, extra: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "status": out.status,
-        "objective_eur": out.objective_eur,
-        "best_bound_eur": out.best_bound_eur,
-        "gap": out.gap,
-        "certified": out.certified,
-        "reason": out.reason,
-        "timings_s": out.timings_s,
-        "session": session,
-        **extra,
-    }
-
-
 def _elastic(
     blocks: pd.DataFrame,
     scenario: Scenario,
@@ -80,7 +65,7 @@ def _elastic(
     broken = [p.name or f"{p.block_id} {p.measure}" for p, v in zip(inp.pins, slack, strict=True) if v > 1e-6]
     if broken:
         raise InfeasibleError("these pins cannot all hold: " + "; ".join(broken))
-    res = make_result(inp, out.schedule, _meta(out, session, {}))
+    res = make_result(inp, out.schedule, out.meta(session))
     model_year = res.gas_free_year_reached
     diag = diagnose.explain(inp, checks, model_year, scenario.years.horizon_end)
     res.diagnostics = diag
@@ -117,9 +102,7 @@ def optimise(
     if out.schedule is None:
         log.info("hard model %s; solving the elastic model", out.status)
         return _elastic(blocks, scenario, networks, sources, checks, t0)
-    res = make_result(
-        inp, out.schedule, _meta(out, session, {"required_pace": diagnose.required_pace(checks)})
-    )
+    res = make_result(inp, out.schedule, out.meta(session, required_pace=diagnose.required_pace(checks)))
     res.earliest_gas_free_year = res.gas_free_year_reached
     res.diagnostics = [f"Every dwelling is off gas by {res.gas_free_year_reached} (deadline {inp.deadline})."]
     res.timings_s["total"] = time.perf_counter() - t0
@@ -141,7 +124,7 @@ def resolve(result: Result, cuts: list[Cut], time_limit_s: float = 1800.0, mip_g
         )
     inp: ModelInputs = session.inputs
     res = make_result(
-        inp, out.schedule, _meta(out, session, {"required_pace": result.required_pace_dwellings_per_yr})
+        inp, out.schedule, out.meta(session, required_pace=result.required_pace_dwellings_per_yr)
     )
     res.diagnostics = list(result.diagnostics)
     res.earliest_gas_free_year = res.gas_free_year_reached

@@ -244,14 +244,4 @@ class PyomoSession:
         """Every output of a solve (per-block table, costs, Dataset) as :class:`Result`."""
         if out.schedule is None:
             raise ValueError(f"the solve found no schedule ({out.status})")
-        meta = {
-            "status": out.status,
-            "objective_eur": out.objective_eur,
-            "best_bound_eur": out.best_bound_eur,
-            "gap": out.gap,
-            "certified": out.certified,
-            "reason": out.reason,
-            "timings_s": out.timings_s,
-            "session": self,
-        }
-        return make_result(self.inputs, out.schedule, meta)
+        return make_result(self.inputs, out.schedule, out.meta(self))

@@ -17,6 +17,7 @@ import logging
 import time
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import highspy
 import numpy as np
@@ -91,6 +92,20 @@ class SolveOutput:
     #: short (so the same input gives it on any machine); ``reason`` says why not, or how it holds.
     certified: bool = False
     reason: str = ""
+
+    def meta(self, session: object, **extra: Any) -> dict[str, Any]:
+        """The solve's figures as a Result's ``meta`` (with the session kept for re-solves)."""
+        return {
+            "status": self.status,
+            "objective_eur": self.objective_eur,
+            "best_bound_eur": self.best_bound_eur,
+            "gap": self.gap,
+            "certified": self.certified,
+            "reason": self.reason,
+            "timings_s": self.timings_s,
+            "session": session,
+            **extra,
+        }
 
 
 class Session:
