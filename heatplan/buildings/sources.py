@@ -8,11 +8,14 @@ import pandas as pd
 
 from heatplan.buildings.defaults import DATA
 from heatplan.errors import InputError
+from heatplan.scenario.figures import figures
 
 SOURCE_COLUMNS = (
     "source_id", "name", "regime", "x_rd", "y_rd", "supply_temp_c", "return_temp_c",
     "capacity_mw", "available_year",
 )  # fmt: skip
+#: Optional: the cost of heat at the source (EUR/GJ); missing = the regime's default (defaults.toml).
+OPTIONAL_SOURCE_COLUMNS = ("heat_cost_eur_per_gj",)
 
 
 #: Numeric columns: (lowest, highest, integer?, what is expected).
@@ -66,6 +69,13 @@ def _check(df: pd.DataFrame, where: str) -> pd.DataFrame:
         problems.append(f"row {lines[i]}, column 'source_id': expected a non-empty identifier")
     for i in df.index[ids.duplicated() & ids.notna()]:
         problems.append(f"row {lines[i]}, column 'source_id' = {ids[i]!r}: expected a unique identifier")
+    if "heat_cost_eur_per_gj" in df:
+        cost = pd.to_numeric(df["heat_cost_eur_per_gj"], errors="coerce")
+        problems += [
+            f"row {lines[i]}, column 'heat_cost_eur_per_gj' = {df.at[i, 'heat_cost_eur_per_gj']!r}: "
+            "expected a number >= 0 (EUR per GJ at the source)"
+            for i in df.index[~(cost >= 0)]
+        ]
     if problems:
         raise InputError(f"{where}: " + "; ".join(problems[:20]))
     out = df.copy()
@@ -73,6 +83,12 @@ def _check(df: pd.DataFrame, where: str) -> pd.DataFrame:
         out[col] = nums[col]
     out["available_year"] = out["available_year"].astype(int)
     out["source_id"] = ids.astype(str)
+    net = figures().economics.network_heat
+    fallback = out["regime"].map(
+        {"mt": net.default_heat_cost_mt_eur_per_gj, "lt": net.default_heat_cost_lt_eur_per_gj}
+    )
+    given = out.get("heat_cost_eur_per_gj", fallback)
+    out["heat_cost_eur_per_gj"] = pd.to_numeric(given).fillna(fallback).astype(float)
     return out
 
 

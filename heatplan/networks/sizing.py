@@ -26,6 +26,7 @@ import pandas as pd
 from heatplan.buildings.costs import pipe_cost_eur_per_m
 from heatplan.buildings.demand import Regime, block_demand, diversified_peak_kw
 from heatplan.networks.layout import Layout
+from heatplan.networks.losses import edge_heat_loss_gj_per_yr
 from heatplan.networks.pipes import (
     CP_J_PER_KGK,
     catalogue,
@@ -48,6 +49,7 @@ SIZING_COLUMNS = (
     "capacity_kw",
     "cost_eur",
     "u_w_per_m2k",
+    "heat_loss_gj_per_yr",
 )
 
 
@@ -110,7 +112,7 @@ def size_layout(
     # the layout's route length already includes the detour factor that Vesta's cost per metre carries
     detour = figures().distribution_pipe.detour_factor
     cost = pipe_cost_eur_per_m(capacity_kw / 1000) / detour * length_m
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             "edge_id": layout.edges["edge_id"].to_numpy(),
             "length_m": length_m,
@@ -124,6 +126,8 @@ def size_layout(
             "u_w_per_m2k": chosen["u_w_per_m2k"].to_numpy(),
         }
     )
+    out["heat_loss_gj_per_yr"] = edge_heat_loss_gj_per_yr(out, scenario, layout.regime)
+    return out
 
 
 def _fit_pressure_budget(

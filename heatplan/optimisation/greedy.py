@@ -16,15 +16,17 @@ import numpy as np
 from heatplan.optimisation.cuts import CutBook
 from heatplan.optimisation.inputs import OPTIONS, ModelInputs
 from heatplan.optimisation.model import Index
-from heatplan.optimisation.objective import renovation_factor
+from heatplan.optimisation.objective import gas_weight, induction_npv, insulation_npv, switch_npv
 from heatplan.optimisation.schedule import Schedule
 
 
 def _choose_options(inp: ModelInputs, idx: Index) -> np.ndarray:
-    cost = inp.conn_cost_eur + inp.source_cost_eur
+    """Cheapest allowed option per block: its national cost if it switched in the last modelled year."""
+    cost = switch_npv(inp)[:, :, -1].copy()
+    ins = insulation_npv(inp)[:, :, -1]
     for o, lev in enumerate(inp.level_of_option):
         if lev >= 0:
-            cost[:, o] += np.where(inp.ins_needed[:, lev], inp.ins_cost_eur[:, lev], 0.0)
+            cost[:, o] += np.where(inp.ins_needed[:, lev], ins[:, lev], 0.0)
     ok = idx.x[:, :, -1] >= 0
     ok &= idx.ub[np.maximum(idx.x[:, :, -1], 0)] > 0  # source available by the last year
     for pin in inp.pins:
@@ -137,19 +139,19 @@ def _best_years(inp: ModelInputs, idx: Index, s: Schedule) -> None:
         return
     if inp.budget_owner or inp.pins:
         return
-    d, g = inp.discount, inp.discount * inp.gas_eur_per_m3
+    g = gas_weight(inp)
     t_ = len(inp.years)
-    fac = renovation_factor(inp)
+    ins, ind = insulation_npv(inp), induction_npv(inp)
     for b in np.nonzero(s.option >= 0)[0]:
         last = int(s.switch_year[b] - inp.years[0])
         if s.ins_level[b] >= 0:
             k = s.ins_level[b]
             save = np.array([g[t:last].sum() for t in range(t_)]) * inp.gas_saving_m3[b, k]
-            cost = d * inp.ins_cost_eur[b, k] * fac[b] - save
+            cost = ins[b, k] - save
             s.insulation_year[b] = inp.years[int(np.argmin(cost[: last + 1]))]
         if inp.need_induction[b]:
             save = np.array([g[t:last].sum() for t in range(t_)]) * inp.cook_gas_m3[b]
-            cost = d * inp.induction_cost_eur[b] - save
+            cost = ind[b] - save
             s.induction_year[b] = inp.years[int(np.argmin(cost[: last + 1]))]
 
 

@@ -16,6 +16,16 @@ from heatplan.buildings import costs
 from heatplan.buildings.demand import Regime, block_demand, gas_use_m3_per_yr, space_simultaneity
 from heatplan.buildings.labels import label_rank, to_envelope, worst_label_for_supply
 from heatplan.buildings.stock import STOCK_YEAR
+from heatplan.economics import (
+    Annual,
+    BlockContext,
+    Window,
+    annual_items,
+    induction_annual,
+    make_window,
+    option_items,
+)
+from heatplan.economics.npv import segment_annual
 from heatplan.errors import InputError
 from heatplan.optimisation.network import NetworkInput, Segments, aggregate, coarsen
 from heatplan.scenario import Pin, Scenario
@@ -73,6 +83,16 @@ class ModelInputs:
     pins: tuple[Pin, ...]
     new_build_option: str = "lt"
     elec_kw: dict[str, np.ndarray] = field(default_factory=dict)  # per block, kW per measure (diversified)
+    # National costs (heatplan.economics): the window, yearly items per block x (mt, lt, hp, reference),
+    # gas-free cooking per block, network segments per regime, heat delivered per block x option.
+    window: Window | None = None
+    annual: Annual = field(default_factory=dict)
+    induction_annual: Annual = field(default_factory=dict)
+    segment_annual: dict[str, Annual] = field(default_factory=dict)
+    heat_delivered_gj: np.ndarray = field(default_factory=lambda: np.zeros((0, 4)))
+    invest_eur: dict[str, np.ndarray] = field(default_factory=dict)  # item -> (B, 4), undiscounted
+    co2_kg_per_m3: float = 1.78
+    discount_rate: float = 0.0225
 
     @property
     def n_blocks(self) -> int:
@@ -219,18 +239,67 @@ def _peaks(blocks: pd.DataFrame, labels: list[str | None]) -> tuple[np.ndarray, 
     return peak, src_kw
 
 
-def _conn_costs(blocks: pd.DataFrame, peak: np.ndarray, labels: list[str | None], point: float) -> np.ndarray:
-    out = np.zeros((len(blocks), len(OPTIONS)))
-    out[:, 0] = costs.connection_cost_eur(blocks, pd.Series(peak[:, 0], blocks.index), "mt", point).to_numpy()
-    out[:, 1] = costs.connection_cost_eur(blocks, pd.Series(peak[:, 1], blocks.index), "lt", point).to_numpy()
-    lab = pd.Series(labels[2] or "A", index=blocks.index)
-    better = label_rank(to_envelope(blocks["label"])) >= label_rank([labels[2] or "A"])[0]
-    dem = block_demand(blocks, blocks["label"].where(better, lab), regime="lt")
-    per_dw = (dem["space_peak_undiversified_kw"] + dem["hot_water_peak_undiversified_kw"]) / blocks[
-        "dwellings"
-    ]
-    out[:, 2] = costs.heat_pump_cost_eur(blocks, per_dw, point).to_numpy()
-    return out
+#: Investment items that make up an option's connection cost, and its source cost (budgets, report).
+CONNECTION_ITEMS = (
+    "heat_pump", "grid_reinforcement", "delivery_set", "in_building", "project_management", "substation",
+    "lt_booster", "service_pipes",
+)  # fmt: skip
+SOURCE_ITEMS = ("transfer_station", "collective_heat_pump")
+
+
+def _economics(
+    blocks: pd.DataFrame,
+    scenario: Scenario,
+    segs: Mapping[str, Segments],
+    labels: list[str | None],
+    peaks: tuple[np.ndarray, np.ndarray],
+    heat_gas: np.ndarray,
+    sources: pd.DataFrame,
+) -> tuple[Window, Annual, dict[str, Annual], dict[str, np.ndarray], np.ndarray]:
+    """National-cost items per block and option, per network segment, and the evaluation window."""
+    nb, pr, net = len(blocks), scenario.prices, scenario.networks
+    zero = np.zeros(nb)
+    heat_cost = dict(
+        zip(sources["source_id"].astype(str), sources["heat_cost_eur_per_gj"].astype(float), strict=True)
+    )
+    src_of = {r: (segs[r].block_source if r in segs else np.full(nb, "", dtype=object)) for r in ("mt", "lt")}
+    ctx = BlockContext(
+        labels=tuple(lab or "A" for lab in labels),  # type: ignore[arg-type]
+        peak_kw=peaks[0],
+        source_kw=peaks[1],
+        folded_cost_eur=np.stack(
+            [segs[r].block_folded_cost_eur if r in segs else zero for r in ("mt", "lt")], 1
+        ),
+        folded_loss_gj=np.stack(
+            [segs[r].block_folded_loss_gj_per_yr if r in segs else zero for r in ("mt", "lt")], 1
+        ),
+        source_heat_cost=np.stack([[heat_cost.get(str(x), 0.0) for x in src_of[r]] for r in ("mt", "lt")], 1),
+        heat_gas_m3=heat_gas,
+        supply_c=(net.mt.supply_temp_c, net.lt.supply_temp_c),
+        point=pr.cost_point,
+        co2_kg_per_m3=pr.co2_kg_per_m3,
+    )
+    items = option_items(blocks, ctx)
+    window = make_window(
+        scenario.years.start, scenario.economics.evaluation_end_year, pr.discount_rate, pr.base_year,
+        {k: getattr(pr, k) for k in ("gas_eur_per_m3", "gas_large_eur_per_m3", "co2_eur_per_t",
+                                     "electricity_eur_per_kwh", "electricity_large_eur_per_kwh")},
+    )  # fmt: skip
+    seg_annual = {}
+    for r, sg in segs.items():
+        first = [m[0] if len(m) else -1 for m in sg.members]
+        src = np.array([heat_cost.get(str(sg.block_source[b]), 0.0) if b >= 0 else 0.0 for b in first])
+        supply = net.mt.supply_temp_c if r == "mt" else net.lt.supply_temp_c
+        seg_annual[r] = segment_annual(
+            sg.cost_eur, sg.loss_gj_per_yr, r, src, supply, pr.discount_rate, pr.co2_kg_per_m3
+        )
+    return (
+        window,
+        annual_items(items, pr.discount_rate),
+        seg_annual,
+        items.invest_eur,
+        items.heat_delivered_gj,
+    )
 
 
 def _elec_kw(blocks: pd.DataFrame, src_kw: np.ndarray) -> dict[str, np.ndarray]:
@@ -291,18 +360,16 @@ def build_inputs(
     ins_needed, ins_cost, saving = _per_level(blocks, levels, heat, point)
     ins_needed &= (active & need_switch)[:, None]
     peak, src_kw = _peaks(blocks, labels)
-    conn = _conn_costs(blocks, peak, labels, point)
+    sources = _with_heat_cost(sources)
+    window, annual, seg_annual, invest, delivered = _economics(
+        blocks, scenario, segs, labels, (peak, src_kw), heat, sources
+    )
+    conn = np.sum([invest[k][:, :3] for k in CONNECTION_ITEMS], axis=0)
+    src_cost = np.sum([invest[k][:, :3] for k in SOURCE_ITEMS], axis=0)
     block_src = np.full((len(blocks), len(OPTIONS)), "", dtype=object)
     for j, o in enumerate(OPTIONS[:2]):
         if o in segs:
-            conn[:, j] += segs[o].block_folded_cost_eur
             block_src[:, j] = segs[o].block_source
-    con = figures().connection
-    per_kw = con.transfer_station_min_eur_per_kw + point * (
-        con.transfer_station_max_eur_per_kw - con.transfer_station_min_eur_per_kw
-    )
-    src_cost = src_kw * per_kw
-    src_cost[:, 2] = 0.0
     pr = scenario.prices
     gas_only = price_path(pr.gas_eur_per_m3, years)
     gas_price = gas_only + price_path(pr.co2_eur_per_t, years) * pr.co2_kg_per_m3 / 1000.0
@@ -349,7 +416,29 @@ def build_inputs(
         pins=_checked_pins(scenario.pins, ids),
         new_build_option=scenario.options.new_build,
         elec_kw=_elec_kw(blocks, src_kw),
+        window=window,
+        annual=annual,
+        induction_annual=induction_annual(
+            np.where(need_ind, blocks["dwellings"].to_numpy(float), 0.0), pr.discount_rate, point
+        ),
+        segment_annual=seg_annual,
+        heat_delivered_gj=delivered,
+        invest_eur=invest,
+        co2_kg_per_m3=pr.co2_kg_per_m3,
+        discount_rate=pr.discount_rate,
     )
+
+
+def _with_heat_cost(sources: pd.DataFrame) -> pd.DataFrame:
+    """Sources with ``heat_cost_eur_per_gj`` (the regime's default where a table has none)."""
+    if "heat_cost_eur_per_gj" in sources and sources["heat_cost_eur_per_gj"].notna().all():
+        return sources
+    net = figures().economics.network_heat
+    fallback = sources["regime"].map(
+        {"mt": net.default_heat_cost_mt_eur_per_gj, "lt": net.default_heat_cost_lt_eur_per_gj}
+    )
+    given = sources.get("heat_cost_eur_per_gj", fallback)
+    return sources.assign(heat_cost_eur_per_gj=pd.to_numeric(given).fillna(fallback).astype(float))
 
 
 def _checked_pins(pins: tuple[Pin, ...], ids: np.ndarray) -> tuple[Pin, ...]:

@@ -152,7 +152,7 @@ def monotone(inp: ModelInputs, idx: Index) -> Rows:
     """Done stays done: V[t-1] <= V[t] for X, I and D, and for E when a budget counts segments.
 
     Without a total budget segments need no such rows: every E[s,t] has a positive cost
-    coefficient (C (delta_t - delta_{t+1}) > 0), so at the optimum E[s,t] is the smallest the path
+    coefficient (C_t - C_{t+1} > 0, C_t the NPV from t), so at the optimum E[s,t] is the smallest the path
     rows allow, the largest X below it, which is monotone. The total budget rows count
     E[t] - E[t-1], so there an "un-built" segment would free budget: the rows are needed.
     Schedules are read with segments built at their first use.

@@ -71,6 +71,10 @@ class Segments:
     edge_members: dict[str, np.ndarray] = field(default_factory=dict)  # edge_id -> downstream candidates
     edge_design_kw: dict[str, float] = field(default_factory=dict)  # edge_id -> sized design peak
     merged_segments: int = 0  # segments merged into their parent by ``coarsen``
+    loss_gj_per_yr: np.ndarray = field(
+        default_factory=lambda: np.zeros(0)
+    )  # per segment, pipes' yearly heat loss
+    block_folded_loss_gj_per_yr: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per block
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,10 @@ def aggregate(net: NetworkInput, block_ids: pd.Index, candidates: np.ndarray | N
     eb = eb.assign(pos=pos.reindex(eb["block_id"]).to_numpy()).sort_values(["edge_id", "pos"])
     groups = eb.groupby("edge_id", sort=False)["pos"].agg(tuple)
     size = net.sizing.set_index("edge_id")
+    if "heat_loss_gj_per_yr" not in size:  # a sizing without pipe physics (e.g. the stand-in)
+        size = size.assign(heat_loss_gj_per_yr=0.0)
     folded = np.zeros(len(block_ids))
+    folded_loss = np.zeros(len(block_ids))
     seg_of_set: dict[tuple[int, ...], int] = {}
     seg_edges: list[list[str]] = []
     edge_segment: dict[str, int] = {}
@@ -117,6 +124,7 @@ def aggregate(net: NetworkInput, block_ids: pd.Index, candidates: np.ndarray | N
         edge_cost = float(size.at[edge_id, "cost_eur"])
         if len(members) == 1:
             folded[members[0]] += edge_cost
+            folded_loss[members[0]] += float(size.at[edge_id, "heat_loss_gj_per_yr"])
             edge_segment[str(edge_id)] = -1
             folded_edge_block[str(edge_id)] = int(members[0])
             continue
@@ -128,6 +136,7 @@ def aggregate(net: NetworkInput, block_ids: pd.Index, candidates: np.ndarray | N
     sets = list(seg_of_set)
     n_seg = len(sets)
     cost = np.array([size.loc[e, "cost_eur"].sum() for e in seg_edges]) if n_seg else np.zeros(0)
+    loss = np.array([size.loc[e, "heat_loss_gj_per_yr"].sum() for e in seg_edges]) if n_seg else np.zeros(0)
     cap = np.array([size.loc[e, "capacity_kw"].min() for e in seg_edges]) if n_seg else np.zeros(0)
     design = np.array([size.loc[e, "design_peak_kw"].max() for e in seg_edges]) if n_seg else np.zeros(0)
     # containment: for each block, its segments ordered from deepest (smallest) to root
@@ -164,6 +173,8 @@ def aggregate(net: NetworkInput, block_ids: pd.Index, candidates: np.ndarray | N
         cap_rows=cap_rows,
         edge_members={str(e): np.array(m, dtype=int) for e, m in groups.items()},
         edge_design_kw={str(e): float(v) for e, v in size["design_peak_kw"].items()},
+        loss_gj_per_yr=loss,
+        block_folded_loss_gj_per_yr=folded_loss,
     )
 
 
@@ -193,6 +204,8 @@ def coarsen(seg: Segments, max_segments: int | None) -> Segments:
     new_id[keep] = np.arange(len(keep))
     cost = np.zeros(len(keep))
     np.add.at(cost, new_id[top], seg.cost_eur)
+    loss = np.zeros(len(keep))
+    np.add.at(loss, new_id[top], seg.loss_gj_per_yr)
     edges: list[list[str]] = [[] for _ in keep]
     for k in range(n):
         edges[new_id[top[k]]] += seg.segment_edges[k]
@@ -202,7 +215,7 @@ def coarsen(seg: Segments, max_segments: int | None) -> Segments:
     return replace(
         seg, cost_eur=cost, capacity_kw=seg.capacity_kw[keep], design_peak_kw=seg.design_peak_kw[keep],
         parent=parent, members=[seg.members[k] for k in keep], block_segment=block_seg,
-        edge_segment=edge_segment, segment_edges=edges, merged_segments=len(order),
+        edge_segment=edge_segment, segment_edges=edges, merged_segments=len(order), loss_gj_per_yr=loss,
     )  # fmt: skip
 
 

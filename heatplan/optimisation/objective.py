@@ -1,18 +1,25 @@
-"""Objective coefficients: discounted cost of every decision column, and the constant part.
+"""Objective coefficients: the discounted national cost of every decision column, and the constant.
 
-A cost ``C_t`` paid in the year a measure is done, with "done by t" binaries ``V_t``, is
-``sum_t C_t (V_t - V_{t-1})`` = ``sum_t (C_t - C_{t+1}) V_t`` (``C_{T+1} = 0``).
-Gas bought (and CO2 priced) in year t by block b::
+The objective is the national cost (heatplan.economics, docs/economics.md) from ``years.start``
+to ``economics.evaluation_end_year``, discounted to ``prices.base_year``. A decision "done in
+year t" costs the NPV of its yearly items from t to the window's end, ``C_t``; with "done by"
+binaries ``V_t`` that is ``sum_t (C_t - C_{t+1}) V_t`` (``C_{T+1} = 0``). Switching block b to
+option o in year t costs ``C_bot = NPV(option o from t) - NPV(reference from t)``: the reference
+(gas for heat, CO2, the gas boiler's annuity and O&M) stops at the switch; the constant holds the
+reference over the whole window. Gas before the switch saved by insulation, and gas for cooking::
 
-    gas_bt = heat_b (1 - S_bt) - sum_l s_bl (I_blt - sum_{o needs l} X_bot) + cook_b (1 - D_bt)
+    gas_bt = - sum_l s_bl (I_blt - sum_{o needs l} X_bot) + cook_b (1 - D_bt)
 
-where S = sum_o X. A block switched in year t uses no gas in year t.
+priced per year at the national gas price plus CO2; the state of the last modelled year holds to
+the window's end (its weight carries the tail).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from heatplan.economics import Window, annuity_factor, npv_from
+from heatplan.economics.options import lifetime_yr
 from heatplan.optimisation.inputs import OPTIONS, ModelInputs
 from heatplan.optimisation.model import (
     LATE_PENALTY_EUR_PER_DWELLING_YR,
@@ -20,6 +27,8 @@ from heatplan.optimisation.model import (
     PIN_PENALTY_EUR,
     Index,
 )
+
+REFERENCE = 3  # option key of the reference (the gas boiler) in the economics arrays
 
 
 def _done_cost(c: np.ndarray, cols: np.ndarray, out: np.ndarray) -> None:
@@ -37,32 +46,86 @@ def renovation_factor(inp: ModelInputs) -> np.ndarray:
     return f
 
 
+def _window(inp: ModelInputs) -> Window:
+    if inp.window is None:
+        raise ValueError("ModelInputs without an evaluation window (build them with build_inputs)")
+    return inp.window
+
+
+def eur_tail(inp: ModelInputs) -> np.ndarray:
+    """(T,) NPV of 1 EUR a year from each modelled year to the window's end."""
+    w = _window(inp)
+    return np.concatenate([w.tail("eur"), [0.0]])[w.pos(inp.years)]
+
+
+def gas_weight(inp: ModelInputs) -> np.ndarray:
+    """(T,) discounted national gas + CO2 price per m3 per modelled year; the last year carries the tail."""
+    w = _window(inp)
+    per = (w.price["gas_hh_m3"] + w.price["co2_t"] * inp.co2_kg_per_m3 / 1000.0) * w.discount
+    pos = w.pos(inp.years)
+    out = per[np.minimum(pos, len(per) - 1)].copy()
+    out[-1] = per[pos[-1] :].sum()
+    return out
+
+
+def switch_npv(inp: ModelInputs) -> np.ndarray:
+    """(B, O, T) NPV of switching in year t: the option from t on, minus the reference from t on."""
+    full = npv_from(inp.annual, _window(inp), inp.years)  # (B, 4, T)
+    return full[:, : len(OPTIONS)] - full[:, REFERENCE, None]
+
+
+def reference_npv(inp: ModelInputs) -> np.ndarray:
+    """(B,) NPV of the reference over the whole window (blocks that heat with gas and take measures)."""
+    full = npv_from({k: {c: q[:, REFERENCE] for c, q in v.items()} for k, v in inp.annual.items()},
+                    _window(inp), inp.years[:1])[:, 0]  # fmt: skip
+    return np.where(inp.active & inp.need_switch, full, 0.0)
+
+
+def insulation_npv(inp: ModelInputs) -> np.ndarray:
+    """(B, L, T) NPV of insulating in year t: its annuity (30 years) from t on, renovation factor included."""
+    af = float(annuity_factor(inp.discount_rate, lifetime_yr("insulation")))
+    fac = renovation_factor(inp)
+    return inp.ins_cost_eur[:, :, None] * af * fac[:, None, :] * eur_tail(inp)[None, None, :]
+
+
+def induction_npv(inp: ModelInputs) -> np.ndarray:
+    """(B, T) NPV of gas-free cooking from year t (plus the gas removal where only cooking uses gas)."""
+    n = npv_from(inp.induction_annual, _window(inp), inp.years)
+    af = float(annuity_factor(inp.discount_rate, lifetime_yr("gas_removal")))
+    only_ind = np.where(inp.need_switch, 0.0, inp.gas_removal_eur)
+    return n + (only_ind * af)[:, None] * eur_tail(inp)[None, :]
+
+
+def segment_npv(inp: ModelInputs, regime: str) -> np.ndarray:
+    """(S, T) NPV of building a segment in year t: pipe annuity, maintenance and heat loss from t on."""
+    return npv_from(inp.segment_annual[regime], _window(inp), inp.years)
+
+
 def coefficients(inp: ModelInputs, idx: Index, elastic: bool) -> tuple[np.ndarray, float]:
     """Objective coefficient per column and the constant (EUR, discounted to the base year)."""
     n_col = idx.n_binary + idx.n_cont
     c = np.zeros(n_col)
-    d = inp.discount[None, :]
-    g = (inp.discount * inp.gas_eur_per_m3)[None, :]
+    g = gas_weight(inp)[None, :]
+    sw = switch_npv(inp)
     for o in range(len(OPTIONS)):
-        once = inp.conn_cost_eur[:, o] + inp.source_cost_eur[:, o] + inp.gas_removal_eur
-        _done_cost(once[:, None] * d, idx.x[:, o], c)
+        _done_cost(sw[:, o], idx.x[:, o], c)
         lev = inp.level_of_option[o]
-        save = inp.gas_saving_m3[:, lev] if lev >= 0 else np.zeros(inp.n_blocks)
-        ins_exists = idx.ins[:, lev, 0] >= 0 if lev >= 0 else np.zeros(inp.n_blocks, dtype=bool)
-        gas_coef = -g * (inp.heat_gas_m3 - np.where(ins_exists, save, 0.0))[:, None]
+        if lev < 0:
+            continue
+        ins_exists = idx.ins[:, lev, 0] >= 0
+        gas_coef = g * np.where(ins_exists, inp.gas_saving_m3[:, lev], 0.0)[:, None]
         ok = idx.x[:, o, 0] >= 0
         np.add.at(c, idx.x[ok, o].ravel(), gas_coef[ok].ravel())
-    fac = renovation_factor(inp)
+    ins = insulation_npv(inp)
     for lev in range(len(inp.levels)):
-        _done_cost(inp.ins_cost_eur[:, lev, None] * fac * d, idx.ins[:, lev], c)
+        _done_cost(ins[:, lev], idx.ins[:, lev], c)
         ok = idx.ins[:, lev, 0] >= 0
         np.add.at(c, idx.ins[ok, lev].ravel(), (-g * inp.gas_saving_m3[:, lev, None])[ok].ravel())
-    only_ind = np.where(inp.need_switch, 0.0, inp.gas_removal_eur)
-    _done_cost((inp.induction_cost_eur + only_ind)[:, None] * d, idx.ind, c)
+    _done_cost(induction_npv(inp), idx.ind, c)
     ok = idx.ind[:, 0] >= 0
     np.add.at(c, idx.ind[ok].ravel(), (-g * inp.cook_gas_m3[:, None])[ok].ravel())
-    for r, seg in inp.segments.items():
-        _done_cost(seg.cost_eur[:, None] * d, idx.edge[r], c)
+    for r in inp.segments:
+        _done_cost(segment_npv(inp, r), idx.edge[r], c)
     const = constant_cost(inp)
     if elastic:
         const += _penalties(inp, idx, c)
@@ -89,12 +152,11 @@ def _penalties(inp: ModelInputs, idx: Index, c: np.ndarray) -> float:
 def constant_cost(inp: ModelInputs) -> float:
     """Costs no decision changes.
 
-    Gas of every active block as if nothing happened (the decisions' coefficients subtract from
-    it), gas of blocks demolished before the deadline, and the new builds' connection.
+    The reference of every active block over the whole window (the decisions' coefficients subtract
+    from it), its cooking gas, gas of blocks demolished before the deadline, and the new builds.
     """
-    g = inp.discount * inp.gas_eur_per_m3
     act = inp.active
-    total = float((g[None, :] * (inp.heat_gas_m3 + inp.cook_gas_m3)[act, None]).sum())
+    total = float(reference_npv(inp).sum()) + float(gas_weight(inp).sum() * inp.cook_gas_m3[act].sum())
     total += fixed_gas_cost(inp).sum() + new_build_cost(inp).sum()
     return total
 
@@ -109,10 +171,15 @@ def fixed_gas_cost(inp: ModelInputs) -> np.ndarray:
 
 
 def new_build_cost(inp: ModelInputs) -> np.ndarray:
-    """(B,) discounted connection (or heat pump) cost of new builds in their build year."""
+    """(B,) NPV of the new builds' option from their build year (no reference: they never had gas)."""
     out = np.zeros(inp.n_blocks)
-    for b in np.nonzero(inp.new_build_year <= inp.years[-1])[0]:
+    nb = np.nonzero(inp.new_build_year <= inp.years[-1])[0]
+    if not len(nb):
+        return out
+    no_gas = {k: v for k, v in inp.annual.items() if k != "gas_removal"}  # new builds never had gas
+    full = npv_from(no_gas, _window(inp), inp.years)
+    for b in nb:
         o = OPTIONS.index(inp.new_build_opt(b))
         t = max(int(inp.new_build_year[b]) - int(inp.years[0]), 0)
-        out[b] = inp.discount[t] * (inp.conn_cost_eur[b, o] + inp.source_cost_eur[b, o])
+        out[b] = full[b, o, t]
     return out

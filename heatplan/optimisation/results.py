@@ -128,7 +128,7 @@ def electricity_peak(inp: ModelInputs, s: Schedule) -> pd.DataFrame:
 def dataset(inp: ModelInputs, s: Schedule, costs: Costs, attrs: dict[str, Any]) -> xr.Dataset:
     """The schedule as an xarray Dataset with dims ``block`` and ``year``."""
     yrs = inp.years[None, :]
-    coords = {"block": inp.block_ids, "year": inp.years}
+    coords: dict[str, Any] = {"block": inp.block_ids, "year": inp.years}
     data: dict[str, Any] = {
         "switched": (("block", "year"), (yrs >= s.switch_year[:, None]) & (s.option >= 0)[:, None]),
         "insulated": (("block", "year"), (yrs >= s.insulation_year[:, None]) & (s.ins_level >= 0)[:, None]),
@@ -137,8 +137,16 @@ def dataset(inp: ModelInputs, s: Schedule, costs: Costs, attrs: dict[str, Any]) 
         "gas_m3": (("block", "year"), costs.gas_m3),
         "discount_factor": (("year",), inp.discount),
     }
+    t = len(inp.years)
     for item in ITEMS:
-        data[f"cost_{item}_eur"] = (("block", "year"), costs.by_item[item])
+        data[f"cost_{item}_eur"] = (("block", "year"), costs.by_item[item][:, :t])
+    # the national cost of the whole evaluation window, per year and item (summed over blocks)
+    data["national_cost_eur"] = (
+        ("eval_year", "item"),
+        np.stack([costs.by_item[k].sum(axis=0) for k in ITEMS], axis=1),
+    )
+    data["eval_discount_factor"] = (("eval_year",), costs.discount)
+    coords.update({"eval_year": costs.years, "item": np.array(ITEMS)})
     ds = xr.Dataset(data, coords=coords)
     ds.attrs.update({k: v for k, v in attrs.items() if isinstance(v, (int, float, str))})
     return ds

@@ -243,10 +243,31 @@ def _cost_vars(plan: Plan, years: list[int]) -> dict[str, Any]:
     disc = (1 + sc.prices.discount_rate) ** -(bypass.index.to_numpy() - sc.prices.base_year).astype(float)
     for col in BYPASS_ITEMS:
         npv[col] = round(float((bypass[col].to_numpy() * disc).sum()), 0)
+    nat = rd["national_cost_eur"].reindex(item=items, fill_value=0.0).to_numpy()
+    epos = {int(y): i for i, y in enumerate(rd["eval_year"].to_numpy())}
+    for j, col in enumerate(BYPASS_ITEMS, start=len(ITEMS)):
+        for y, v in bypass[col].items():
+            if int(y) in epos:
+                nat[epos[int(y)], j] = v
     return {
         "cost_eur_by_year": (("year", "item"), by_year),
         "cost_npv_eur": ("item", np.array([npv.get(i, 0.0) for i in items])),
+        "national_cost_eur": (("eval_year", "item"), nat),
+        "eval_discount_factor": (("eval_year",), rd["eval_discount_factor"].to_numpy()),
     }
+
+
+def _heat_vars(plan: Plan, years: list[int]) -> dict[str, Any]:
+    """Heat delivered and lost per network and modelled year (GJ), from the pipes built."""
+    from heatplan.plan.economics import network_heat
+
+    heat = network_heat(plan).set_index(["year", "regime"])
+    out = {}
+    for col in ("heat_delivered_gj", "heat_loss_gj", "connected_dwellings"):
+        arr = heat[col].unstack("regime").reindex(index=years, columns=["mt", "lt"]).fillna(0.0).to_numpy()
+        out[f"yearly_{col}"] = (("year", "regime"), arr)
+    return out
+
 
 
 def _round_vars(plan: Plan) -> dict[str, Any]:
@@ -328,6 +349,7 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
         **_year_vars(blocks, plan, years),
         **_network_vars(plan, years),
         **_cost_vars(plan, years),
+        **_heat_vars(plan, years),
         **_round_vars(plan),
         **_failure_vars(plan),
         **_run_vars(plan),
@@ -347,5 +369,6 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
         "pipe": pipes["pipe"].to_numpy(dtype=str),
         "round": [r.number for r in plan.rounds],
         "stage": list(plan.timings_s),
+        "eval_year": plan.result.dataset["eval_year"].to_numpy(),
     }
     return xr.Dataset(data, coords=coords, attrs=_attrs(plan))

@@ -38,8 +38,13 @@ def rounds_frame(plan: Plan) -> pd.DataFrame:
 
 def write_plan(plan: Plan, out_dir: Path) -> dict[str, Any]:
     """Write plan.nc, schedule.csv, summary.json, scenario.toml and rounds.csv into ``out_dir``."""
+    from heatplan.plan.economics import economics_summary, option_costs
+
     ds = plan_dataset(plan)
     summ = summary(ds)
+    opt_costs = option_costs(plan)
+    summ["national_cost"] = economics_summary(plan, opt_costs)
+    opt_costs.to_csv(out_dir / "option_costs.csv", index=False, float_format="%.2f")
     ds.attrs["summary_json"] = json.dumps(summ, ensure_ascii=False)
     schedule_frame(ds).to_csv(out_dir / "schedule.csv", index=False)
     (out_dir / "summary.json").write_text(json.dumps(summ, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -174,6 +174,123 @@ class NetworkFigures(_Group):
     return_pressure_bar_source: str
 
 
+class NationalPricesFigures(_Group):
+    """National energy prices (no energy tax, no VAT) per year, and the CO2 value (docs/economics.md)."""
+
+    gas_household_eur_per_m3: dict[int, float]
+    gas_large_eur_per_m3: dict[int, float]
+    electricity_household_eur_per_kwh: dict[int, float]
+    electricity_large_eur_per_kwh: dict[int, float]
+    co2_eur_per_t: dict[int, float]
+
+
+class LifetimeFigures(_Group):
+    """Technical lifetime per investment item, years (annuity periods)."""
+
+    gas_boiler: float
+    heat_pump: float
+    delivery_set: float
+    lt_booster: float
+    collective_heat_pump: float
+    project_management: float
+    induction: float
+    insulation: float
+    lt_emitters: float
+    in_building: float
+    substation: float
+    transfer_station: float
+    distribution_pipes: float
+    grid_reinforcement: float
+    gas_removal: float
+
+
+class OmShareFigures(_Group):
+    """Yearly O&M as a share of the investment, per item."""
+
+    gas_boiler: float
+    block_boiler: float
+    heat_pump: float
+    delivery_set: float
+    in_building: float
+    lt_booster: float
+    substation: float
+    transfer_station: float
+    collective_heat_pump: float
+    distribution_pipes: float
+
+
+class ReferenceFigures(_Group):
+    """The reference a block avoids: a new gas boiler (or block-heating boiler)."""
+
+    gas_boiler_min_eur_per_dwelling: float
+    gas_boiler_max_eur_per_dwelling: float
+    block_boiler_eur_per_kw: float
+
+
+class EconHeatPumpFigures(_Group):
+    """Seasonal performance of individual air-water heat pumps by envelope label."""
+
+    spf_space_by_label: dict[str, float]
+    spf_hot_water: float
+
+
+class LtFigures(_Group):
+    """LT networks: collective heat pump and hot-water booster."""
+
+    collective_spf_at_50c: float
+    collective_spf_at_70c: float
+    booster_spf: float
+    booster_share_of_hot_water: float
+    collective_heat_pump_min_eur_per_kw: float
+    collective_heat_pump_max_eur_per_kw: float
+
+
+class NetworkHeatFigures(_Group):
+    """Putting heat into a network: peak boilers, pumps, default source heat cost."""
+
+    mt_peak_boiler_heat_share: float
+    peak_boiler_efficiency: float
+    pump_gje_per_gj: float
+    default_heat_cost_mt_eur_per_gj: float
+    default_heat_cost_lt_eur_per_gj: float
+
+
+class GridFigures(_Group):
+    """Electricity-grid reinforcement a heat pump triggers (Vesta Netbeheer rules)."""
+
+    msr_min_eur: float
+    msr_max_eur: float
+    msr_kw: float
+    lv_min_eur_per_m: float
+    lv_max_eur_per_m: float
+    appliances_peak_kw_per_dwelling: float
+    heat_pump_peak_kw_per_dwelling: float
+    simultaneity: float
+    lv_m_per_dwelling: float
+
+
+class EconomicsFigures(_Group):
+    """National costs the PBL way (heatplan.economics, docs/economics.md)."""
+
+    evaluation_end_year: int
+    evaluation_end_year_source: str
+    lifetime_yr: LifetimeFigures
+    om_share_per_yr: OmShareFigures
+    reference: ReferenceFigures
+    heat_pump: EconHeatPumpFigures
+    lt: LtFigures
+    network_heat: NetworkHeatFigures
+    grid: GridFigures
+
+
+class NetworkLossesFigures(_Group):
+    """Yearly heat loss of the pipes: states of the year (hours, soil temperature, return rise)."""
+
+    state_hours: dict[str, float]
+    state_soil_c: dict[str, float]
+    mid_return_rise_k: float
+
+
 class Figures(BaseModel):
     """All default figures, one group per table of ``defaults.toml``."""
 
@@ -192,6 +309,9 @@ class Figures(BaseModel):
     maintenance: MaintenanceFigures
     label_policy: LabelPolicyFigures
     network: NetworkFigures
+    national_prices: NationalPricesFigures
+    economics: EconomicsFigures
+    network_losses: NetworkLossesFigures
 
 
 @cache

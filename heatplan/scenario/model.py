@@ -78,13 +78,28 @@ class Budget(_Frozen):
         return None if isinstance(v, str) and v.strip().lower() == "unlimited" else v
 
 
+def _national(key: str) -> dict[int, float]:
+    return {int(y): float(v) for y, v in getattr(figures().national_prices, key).items()}
+
+
 class Prices(_Frozen):
-    """Prices and discounting. Paths: ``{year: value}``, held constant after the last year given."""
+    """Prices and discounting. Paths: ``{year: value}``, held constant after the last year given.
+
+    Energy prices are national prices (no energy tax, no VAT): households (gas, electricity) and
+    the large-consumer band (peak boilers, network pumps, collective heat pumps).
+    """
 
     base_year: int = 2026
     discount_rate: float = Field(0.0225, ge=0, le=0.5)
-    gas_eur_per_m3: dict[int, float] = Field(default_factory=lambda: {2026: 1.30, 2040: 1.45})
-    co2_eur_per_t: dict[int, float] = Field(default_factory=lambda: {2026: 0.0, 2027: 45.0, 2040: 150.0})
+    gas_eur_per_m3: dict[int, float] = Field(default_factory=lambda: _national("gas_household_eur_per_m3"))
+    gas_large_eur_per_m3: dict[int, float] = Field(default_factory=lambda: _national("gas_large_eur_per_m3"))
+    electricity_eur_per_kwh: dict[int, float] = Field(
+        default_factory=lambda: _national("electricity_household_eur_per_kwh")
+    )
+    electricity_large_eur_per_kwh: dict[int, float] = Field(
+        default_factory=lambda: _national("electricity_large_eur_per_kwh")
+    )
+    co2_eur_per_t: dict[int, float] = Field(default_factory=lambda: _national("co2_eur_per_t"))
     co2_kg_per_m3: float = Field(default_factory=lambda: figures().gas.co2_kg_per_m3)
     cost_point: float = Field(default_factory=lambda: figures().insulation.cost_point, ge=0, le=1)
 
@@ -202,6 +217,14 @@ class Verification(_Frozen):
     heat_loss_eur_per_gj: float = Field(12.0, ge=0)
 
 
+class Economics(_Frozen):
+    """National-cost evaluation: every option is costed from ``years.start`` to ``evaluation_end_year``."""
+
+    evaluation_end_year: int = Field(
+        default_factory=lambda: figures().economics.evaluation_end_year, ge=2000, le=2200
+    )
+
+
 class Solver(_Frozen):
     """Solver settings: "highs" hands the model straight to HiGHS; any other name is a Pyomo solver."""
 
@@ -224,6 +247,7 @@ class Scenario(_Frozen):
     options: Options = Options()
     pins: tuple[Pin, ...] = ()
     programme: Programme = Programme()
+    economics: Economics = Economics()
     solver: Solver = Solver()
     verification: Verification = Verification()
 
@@ -239,6 +263,15 @@ class Scenario(_Frozen):
                         f"pins[{k + 1}].{key} = {bad[0]}: outside the modelled years {lo}-{hi} "
                         "(years.start to years.horizon_end)"
                     )
+        return self
+
+    @model_validator(mode="after")
+    def _window(self) -> Scenario:
+        if self.economics.evaluation_end_year < self.years.horizon_end:
+            raise ValueError(
+                f"economics.evaluation_end_year ({self.economics.evaluation_end_year}) must be at least "
+                f"years.horizon_end ({self.years.horizon_end}): every modelled year lies in the window"
+            )
         return self
 
     def year_list(self) -> list[int]:

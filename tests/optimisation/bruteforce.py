@@ -9,6 +9,7 @@ import numpy as np
 from heatplan.optimisation.accounting import schedule_costs
 from heatplan.optimisation.checker import check
 from heatplan.optimisation.inputs import NEVER, OPTIONS, ModelInputs
+from heatplan.optimisation.objective import segment_npv
 from heatplan.optimisation.results import block_table, edge_table
 from heatplan.optimisation.schedule import Schedule
 
@@ -51,20 +52,17 @@ def _row_costs(inp: ModelInputs, b: int, c: tuple[int, int, int, int] | None) ->
     s = Schedule.empty(inp)
     if c is not None:
         _apply(inp, s, b, c)
-    npv = {
-        k: float((v[b] * inp.discount).sum())
-        for k, v in schedule_costs(inp, s).by_item.items()
-        if k != "network"
-    }
-    return sum(npv.values())
+    costs = schedule_costs(inp, s)  # no segment is built in this schedule
+    return float(sum((v[b] * costs.discount).sum() for v in costs.by_item.values()))
 
 
 def _network_npv(inp: ModelInputs, s: Schedule) -> float:
     total = 0.0
-    for r, seg in inp.segments.items():
+    for r in inp.segments:
+        npv = segment_npv(inp, r)
         for k, year in enumerate(s.edge_year[r]):
             if year < NEVER:
-                total += seg.cost_eur[k] * inp.discount[year - inp.years[0]]
+                total += npv[k, year - inp.years[0]]
     return total
 
 

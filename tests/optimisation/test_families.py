@@ -34,7 +34,7 @@ CASES = {
         "over capacity",
     ),
     "pins": (
-        {"pins": (Pin(block_id="b0", measure="connection", year=2028, name="pilot street"),)},
+        {"pins": (Pin(block_id="b0", measure="connection", year=2026, name="pilot street"),)},
         "pilot street",
     ),
 }

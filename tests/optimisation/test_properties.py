@@ -27,18 +27,14 @@ def _opt(inp: ModelInputs) -> float:
 
 
 def _scaled(inp: ModelInputs, k: float) -> ModelInputs:
-    """Every price and cost figure times k."""
-    segs = {r: dataclasses.replace(s, cost_eur=s.cost_eur * k) for r, s in inp.segments.items()}
+    """Every price and cost figure times k (national costs: every carrier's price, EUR included)."""
+    assert inp.window is not None
+    window = dataclasses.replace(inp.window, price={c: p * k for c, p in inp.window.price.items()})
     return dataclasses.replace(
         inp,
-        ins_cost_eur=inp.ins_cost_eur * k,
-        induction_cost_eur=inp.induction_cost_eur * k,
-        conn_cost_eur=inp.conn_cost_eur * k,
-        source_cost_eur=inp.source_cost_eur * k,
-        gas_removal_eur=inp.gas_removal_eur * k,
+        window=window,
         gas_eur_per_m3=inp.gas_eur_per_m3 * k,
         gas_only_eur_per_m3=inp.gas_only_eur_per_m3 * k,
-        segments=segs,
     )
 
 

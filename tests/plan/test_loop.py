@@ -37,7 +37,7 @@ def scenario() -> Scenario:
     return Scenario(
         years=Years(start=2026, deadline=2034, horizon_end=2036),
         capacity=Capacity(switch_dwellings_per_yr=None),
-        prices=Prices(gas_eur_per_m3={2026: 10.0}),
+        prices=Prices(gas_eur_per_m3={2026: 30.0}),  # so dear that the far block alone pays its 1.2 km main
         options=Options(allowed=("mt",), new_build="mt"),
         networks=Networks(low_load_fraction=0.5, low_load_required_supply_c_mt=30.0),
         verification=Verification(allow_bypass=False, max_rounds=6),
