@@ -150,4 +150,6 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
     if not out["deadline_met"]:
         out["required_pace_dwellings_per_yr"] = _scalar(a.get("required_pace_dwellings_per_yr"))
         out["earliest_gas_free_year"] = _scalar(a.get("earliest_gas_free_year"))
+    if a.get("national_cost_json"):  # option mix, cost per dwelling, heat per network (docs/economics.md)
+        out["national_cost"] = json.loads(str(a["national_cost_json"]))
     return out

@@ -269,7 +269,6 @@ def _heat_vars(plan: Plan, years: list[int]) -> dict[str, Any]:
     return out
 
 
-
 def _round_vars(plan: Plan) -> dict[str, Any]:
     return {
         "round_failures": ("round", np.array([r.n_failures for r in plan.rounds], int)),

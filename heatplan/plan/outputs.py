@@ -41,9 +41,9 @@ def write_plan(plan: Plan, out_dir: Path) -> dict[str, Any]:
     from heatplan.plan.economics import economics_summary, option_costs
 
     ds = plan_dataset(plan)
-    summ = summary(ds)
     opt_costs = option_costs(plan)
-    summ["national_cost"] = economics_summary(plan, opt_costs)
+    ds.attrs["national_cost_json"] = json.dumps(economics_summary(plan, opt_costs), ensure_ascii=False)
+    summ = summary(ds)
     opt_costs.to_csv(out_dir / "option_costs.csv", index=False, float_format="%.2f")
     ds.attrs["summary_json"] = json.dumps(summ, ensure_ascii=False)
     schedule_frame(ds).to_csv(out_dir / "schedule.csv", index=False)

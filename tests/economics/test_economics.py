@@ -32,7 +32,9 @@ def test_annuity_of_one_investment_over_its_lifetime_and_the_window() -> None:
     assert npv == pytest.approx(7156.0, abs=2.0)
     # the same investment in a window to 2070: its annuity runs 41 years, replacements implied
     long = np.arange(2026, 2071)
-    npv_long = 10_000 * float(annuity_factor(R, 15)) * float(from_year_npv_factor(R, 2026, long, np.array(2030)))
+    npv_long = (
+        10_000 * float(annuity_factor(R, 15)) * float(from_year_npv_factor(R, 2026, long, np.array(2030)))
+    )
     v = 1 / 1.0225
     assert npv_long == pytest.approx(792.89 * sum(v**k for k in range(4, 45)), rel=1e-4)
     # an investment made after the window costs nothing in it
@@ -69,7 +71,9 @@ def test_heat_pump_cheaper_to_buy_but_dearer_over_the_window_so_the_plan_picks_m
     inp = res.session.inputs
     n = 40.0
     pipes = 600.0 * (400.0 + 200.0 + 30.0)  # trunk, branch and service pipe of the tree, all this block's
-    buy_mt = (inp.conn_cost_eur[0, 0] + inp.source_cost_eur[0, 0] + pipes - inp.invest_eur["service_pipes"][0, 0]) / n
+    buy_mt = (
+        inp.conn_cost_eur[0, 0] + inp.source_cost_eur[0, 0] + pipes - inp.invest_eur["service_pipes"][0, 0]
+    ) / n
     buy_hp = (inp.conn_cost_eur[0, 2] + inp.source_cost_eur[0, 2]) / n
     assert buy_hp < buy_mt  # the heat pump is cheaper to buy ...
     t_last = -1

@@ -130,3 +130,47 @@ def test_an_unproven_plan_says_so_in_its_last_lines():
         "the plan's time budget (840 s) stopped the verification loop after round 3; rerun with more time "
         "or on a quieter machine",
     ]
+
+
+def test_option_costs_every_allowed_option_and_the_reasons(plan_dir: Path, small_stock: Path):
+    costs = pd.read_csv(plan_dir / "option_costs.csv", keep_default_na=False)
+    assert list(costs.columns) == [
+        "block_id",
+        "option",
+        "item",
+        "eur_per_yr",
+        "npv_eur",
+        "chosen",
+        "option_reason",
+    ]
+    sched = pd.read_csv(plan_dir / "schedule.csv")
+    stock = pd.read_csv(small_stock)
+    gas = stock.loc[stock["heating"].isin(["gas_boiler", "block_heating"]), "block_id"]
+    # every active block has the reference and at least the heat pump, and exactly one chosen option
+    per_block = costs.groupby("block_id")["option"].agg(set)
+    assert set(gas) <= set(per_block.index)
+    assert all({"reference", "hp"} <= opts for opts in per_block)
+    chosen = costs[costs["chosen"].astype(str) == "True"].groupby("block_id")["option"].agg(set)
+    opt = sched.set_index("block_id")["option"]
+    assert all(chosen[b] == {opt[b]} for b in chosen.index)
+    # a block not on its cheapest option (by NPV over the window) names why
+    totals = costs[costs["option"] != "reference"].groupby(["block_id", "option"])["npv_eur"].sum().unstack()
+    cheapest = totals.idxmin(axis=1)
+    reason = costs.groupby("block_id")["option_reason"].first()
+    for b in totals.index:
+        assert (cheapest[b] == opt[b]) == (reason[b] == ""), (b, cheapest[b], opt[b], reason[b])
+    # the reference: gas, CO2 and the gas boiler; its yearly cost is positive
+    ref = costs[costs["option"] == "reference"]
+    assert {"gas", "gas_boiler", "maintenance"} <= set(ref["item"])
+    s = json.loads((plan_dir / "summary.json").read_text())
+    nat = s["national_cost"]
+    assert nat["evaluation_end_year"] == 2070
+    assert sum(nat["option_mix_dwellings"].values()) == int(
+        stock.loc[stock["block_id"].isin(gas), "dwellings"].sum()
+    )
+    total = sum(sum(v.values()) for v in nat["national_cost_eur_by_year"].values())
+    ds = xr.open_dataset(plan_dir / "plan.nc", engine="h5netcdf")
+    items = [i for i in ds["item"].values if not str(i).startswith("bypass")]
+    assert total == pytest.approx(float(ds["national_cost_eur"].sel(item=items).sum()), rel=1e-6, abs=50.0)
+    assert float(ds["yearly_heat_loss_gj"].sel(regime="mt").max()) >= 0.0
+    ds.close()
