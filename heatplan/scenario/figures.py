@@ -177,11 +177,12 @@ class NetworkFigures(_Group):
 class NationalPricesFigures(_Group):
     """National energy prices (no energy tax, no VAT) per year, and the CO2 value (docs/economics.md)."""
 
-    gas_household_eur_per_m3: dict[int, float]
-    gas_large_eur_per_m3: dict[int, float]
-    electricity_household_eur_per_kwh: dict[int, float]
-    electricity_large_eur_per_kwh: dict[int, float]
-    co2_eur_per_t: dict[int, float]
+    # price paths {year: value}; the year keys stay strings as in the file (Prices turns them into ints)
+    gas_household_eur_per_m3: dict[str, float]
+    gas_large_eur_per_m3: dict[str, float]
+    electricity_household_eur_per_kwh: dict[str, float]
+    electricity_large_eur_per_kwh: dict[str, float]
+    co2_eur_per_t: dict[str, float]
 
 
 class LifetimeFigures(_Group):
