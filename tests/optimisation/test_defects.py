@@ -6,16 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from heatplan.economics import annuity_factor, npv_from
 from heatplan.optimisation import optimise
 from heatplan.optimisation.accounting import schedule_costs
-from heatplan.optimisation.checker import check
+from heatplan.optimisation.checker import _investment, _network_spend, check
 from heatplan.optimisation.inputs import NEVER, OPTIONS, ModelInputs
 from heatplan.optimisation.model import (
     LATE_PENALTY_EUR_PER_DWELLING_YR,
     MISS_PENALTY_EUR_PER_DWELLING,
     make_index,
 )
-from heatplan.optimisation.objective import coefficients
+from heatplan.optimisation.objective import coefficients, eur_tail, gas_weight, induction_npv
 from heatplan.optimisation.results import block_table, edge_table
 from heatplan.optimisation.schedule import Schedule, to_columns
 from heatplan.optimisation.solve import Session
@@ -70,8 +71,8 @@ def _everything_in(inp: ModelInputs, year: int, option: str) -> Schedule:
 def test_checker_rejects_schedule_over_total_budget() -> None:
     inp = instance(n=2, seed=3, budget={"total_eur_per_yr": 1_000_000.0}, **MT_ONLY)
     s = _everything_in(inp, 2026, "mt")
-    spend = schedule_costs(inp, s).by_item
-    total_2026 = sum(v[:, 0].sum() for k, v in spend.items() if k not in ("gas", "co2"))
+    # budgets count investments (the national cost items are annuities): the checker's own sums
+    total_2026 = sum(_investment(inp, s, 2026).values()) + _network_spend(inp, s, 2026)
     assert total_2026 > 1_000_000.0  # (hand check: the trunk alone is 400 m x 1,500 EUR/m)
     assert any("2026: investment" in p and "over the budget" in p for p in _problems(inp, s))
     loose = instance(n=2, seed=3, budget={"total_eur_per_yr": total_2026 * 1.001}, **MT_ONLY)
@@ -116,13 +117,18 @@ def test_induction_only_block_pays_gas_removal_at_induction() -> None:
     assert not inp.need_switch[0] and inp.need_induction[0] and inp.gas_removal_eur[0] > 0
     idx = make_index(inp, elastic=False)
     c, _ = coefficients(inp, idx, elastic=False)
-    t = 1  # 2027: "done by" coefficient = delta_t (K + G) - delta_{t+1} (K + G) - gas saved
-    once = inp.induction_cost_eur[0] + inp.gas_removal_eur[0]
-    saved = inp.discount[t] * inp.gas_eur_per_m3[t] * inp.cook_gas_m3[0]
-    assert c[idx.ind[0, t]] == pytest.approx(once * (inp.discount[t] - inp.discount[t + 1]) - saved)
+    t = 1  # 2027: "done by" coefficient = C_t - C_{t+1} - gas saved, C_t the NPV from t of the hob,
+    # its 3x25 A share and the gas removal (annuities over 15 / 50 / 50 years, docs/economics.md)
+    npv = induction_npv(inp)[0]
+    af50 = float(annuity_factor(inp.discount_rate, 50))
+    removal = inp.gas_removal_eur[0] * af50 * eur_tail(inp)
+    bare = npv_from(inp.induction_annual, inp.window, inp.years)[0]
+    assert npv == pytest.approx(bare + removal)
+    saved = gas_weight(inp)[t] * inp.cook_gas_m3[0]
+    assert c[idx.ind[0, t]] == pytest.approx(npv[t] - npv[t + 1] - saved)
     s = Schedule.empty(inp)
     s.induction_year[0] = 2027
-    assert schedule_costs(inp, s).by_item["gas_removal"][0, t] == pytest.approx(inp.gas_removal_eur[0])
+    assert schedule_costs(inp, s).by_item["gas_removal"][0, t] == pytest.approx(inp.gas_removal_eur[0] * af50)
     assert to_columns(inp, idx, s)[idx.ind[0]].tolist() == [0.0, 1.0, 1.0]
 
 
