@@ -68,11 +68,16 @@ def _elastic(
     res = make_result(inp, out.schedule, out.meta(session))
     model_year = res.gas_free_year_reached
     diag = diagnose.explain(inp, checks, model_year, scenario.years.horizon_end)
-    res.diagnostics = diag
+    res.diagnostics = diag + diagnose.corporation_check(inp) + _corporations(inp, res)
     res.required_pace_dwellings_per_yr = diagnose.required_pace(checks)
     res.earliest_gas_free_year = diagnose.earliest_year(checks, model_year)
     res.timings_s["total"] = time.perf_counter() - t0
     return res
+
+
+def _corporations(inp: ModelInputs, res: Result) -> list[str]:
+    """The corporations' E-G rule in words, from the result's schedule."""
+    return diagnose.corporation_report(inp, res.schedule.insulation_year, res.schedule.ins_level)
 
 
 def optimise(
@@ -94,7 +99,7 @@ def optimise(
     scenario = scenario.with_solver(time_limit_s=time_limit_s, mip_gap=mip_gap)
     inp = build_inputs(blocks, scenario, networks, sources)
     checks = diagnose.limit_checks(inp)
-    if any(c.binds for c in checks) or diagnose.no_option_blocks(inp):
+    if any(c.binds for c in checks) or diagnose.no_option_blocks(inp) or diagnose.corporation_check(inp):
         log.info("deadline out of reach by arithmetic; solving the elastic model")
         return _elastic(blocks, scenario, networks, sources, checks, t0)
     session = new_session(inp, scenario)
@@ -104,7 +109,10 @@ def optimise(
         return _elastic(blocks, scenario, networks, sources, checks, t0)
     res = make_result(inp, out.schedule, out.meta(session, required_pace=diagnose.required_pace(checks)))
     res.earliest_gas_free_year = res.gas_free_year_reached
-    res.diagnostics = [f"Every dwelling is off gas by {res.gas_free_year_reached} (deadline {inp.deadline})."]
+    res.diagnostics = [
+        f"Every dwelling is off gas by {res.gas_free_year_reached} (deadline {inp.deadline}).",
+        *_corporations(inp, res),
+    ]
     res.timings_s["total"] = time.perf_counter() - t0
     return res
 
@@ -126,7 +134,8 @@ def resolve(result: Result, cuts: list[Cut], time_limit_s: float = 1800.0, mip_g
     res = make_result(
         inp, out.schedule, out.meta(session, required_pace=result.required_pace_dwellings_per_yr)
     )
-    res.diagnostics = list(result.diagnostics)
+    old_corp = set(_corporations(inp, result))
+    res.diagnostics = [d for d in result.diagnostics if d not in old_corp] + _corporations(inp, res)
     res.earliest_gas_free_year = res.gas_free_year_reached
     res.timings_s["total"] = time.perf_counter() - t0
     return res

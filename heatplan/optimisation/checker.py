@@ -55,7 +55,53 @@ def check(
     out += _yearly(inp, s)
     out += _sources(inp, s)
     out += _pins(inp, s)
+    out += _induction_window(inp, s)
+    out += _corporation_labels(inp, s, hard_deadline)
+    out += _hp_eligibility(inp, s)
     return out
+
+
+def _induction_window(inp: ModelInputs, s: Schedule) -> list[str]:
+    """Blok voor blok: induction at most k years before the heat switch (or the horizon's end)."""
+    k = inp.induction_window
+    if k is None:
+        return []
+    out = []
+    last = int(inp.years[-1])
+    for b, bid in enumerate(inp.block_ids):
+        if not (inp.active[b] and inp.need_switch[b] and inp.need_induction[b]):
+            continue
+        dy, sy = int(s.induction_year[b]), int(s.switch_year[b]) if s.option[b] >= 0 else NEVER
+        if dy >= NEVER:
+            continue
+        if (sy < NEVER and sy - dy > k) or (sy >= NEVER and dy + k <= last):
+            when = f"switch in {sy}" if sy < NEVER else f"no switch by {last}"
+            out.append(f"{bid}: induction in {dy}, more than {k} years before the heat switch ({when})")
+    return out
+
+
+def _corporation_labels(inp: ModelInputs, s: Schedule, hard: bool) -> list[str]:
+    """Corporations' E-G blocks insulated by the agreed year (where the model can insulate them)."""
+    year = inp.corp_efg_year
+    if year is None or inp.corp_efg is None or year > inp.years[-1] or not hard:
+        return []
+    out = []
+    due = max(year, int(inp.years[0]))
+    for b, bid in enumerate(inp.block_ids):
+        can = inp.active[b] and inp.need_switch[b] and bool(inp.ins_needed[b].any())
+        if inp.corp_efg[b] and can and not (s.ins_level[b] >= 0 and s.insulation_year[b] <= due):
+            out.append(f"{bid}: corporation block labelled E-G not insulated by {year}")
+    return out
+
+
+def _hp_eligibility(inp: ModelInputs, s: Schedule) -> list[str]:
+    """No individual heat pump on a dwelling type the scenario excludes."""
+    if inp.dwelling_type is None or not inp.hp_excluded_types:
+        return []
+    hp = OPTIONS.index("hp")
+    bad = (s.option == hp) & np.isin(inp.dwelling_type, inp.hp_excluded_types)
+    bad &= inp.new_build_year >= NEVER
+    return [f"{inp.block_ids[b]}: heat pump on an excluded type ({inp.dwelling_type[b]})" for b in np.nonzero(bad)[0]]
 
 
 def _per_block(inp: ModelInputs, s: Schedule, hard: bool) -> list[str]:
@@ -135,12 +181,14 @@ def _yearly(inp: ModelInputs, s: Schedule) -> list[str]:
         sw = (s.switch_year == year) & (s.option >= 0)
         ins = (s.insulation_year == year) & (s.ins_level >= 0)
         ind = (s.induction_year == year) & inp.need_induction
-        for limit, mask, what in (
-            (inp.cap_switch, sw, "switched"),
-            (inp.cap_insulate, ins, "insulated"),
-            (inp.cap_induction, ind, "converted to induction"),
+        for kind, mask, what in (
+            ("switch", sw, "switched"),
+            ("insulate", ins, "insulated"),
+            ("induction", ind, "converted to induction"),
         ):
             n = inp.dwellings[mask].sum()
+            path = inp.capacity_at(kind, np.array([year]))
+            limit = None if path is None else float(path[0])
             if limit is not None and n > limit + TOL:
                 out.append(f"{year}: {n:.0f} dwellings {what}, capacity {limit:.0f}")
         spend = _investment(inp, s, year)

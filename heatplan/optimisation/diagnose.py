@@ -11,11 +11,12 @@ bounds when several limits interact; the elastic model run then gives the schedu
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from heatplan.optimisation.inputs import NEVER, OPTIONS, ModelInputs
+from heatplan.optimisation.inputs import NEVER, OPTIONS, CapacitySpec, ModelInputs, capacity_path
 
 SEARCH_YEARS = 200
 
@@ -26,15 +27,17 @@ class LimitCheck:
 
     name: str  # plain words, e.g. "switching capacity"
     unit: str  # "dwellings/yr" or "EUR/yr"
-    limit: float
+    limit: float  # the limit in the deadline year
     needed_total: float
     required_pace: float
     earliest_year: int | None  # None: never under this limit alone (within SEARCH_YEARS)
+    reachable: bool = True  # the limit's total over start .. deadline covers what is needed
+    text: str = ""  # the limit in words, e.g. "500 dwellings/yr in 2026 rising to 2,400 in 2030"
 
     @property
     def binds(self) -> bool:
         """True if this limit alone makes the deadline unreachable."""
-        return self.limit < self.required_pace - 1e-9
+        return not self.reachable
 
 
 def _needed_by_year(inp: ModelInputs, mask: np.ndarray, weight: np.ndarray, year: int) -> float:
@@ -43,19 +46,41 @@ def _needed_by_year(inp: ModelInputs, mask: np.ndarray, weight: np.ndarray, year
     return float(weight[mask & standing].sum())
 
 
+def _cumulative(spec: CapacitySpec, start: int, n_years: int) -> np.ndarray:
+    """Total capacity over ``start .. start + i`` for i < n_years (a path is held after its last year)."""
+    path = capacity_path(spec, np.arange(start, start + n_years))
+    return np.full(n_years, math.inf) if path is None else np.cumsum(path)
+
+
+def describe(spec: CapacitySpec, unit: str = "dwellings/yr") -> str:
+    """A capacity in words: "500 dwellings/yr" or "500 dwellings/yr in 2026 rising to 2,400 in 2030"."""
+    if spec is None:
+        return "unlimited"
+    if not isinstance(spec, Mapping):
+        return _fmt(float(spec), unit)
+    pts = sorted(spec.items())
+    parts = [f"{_fmt(float(pts[0][1]), unit)} in {pts[0][0]}"]
+    parts += [f"{float(v):,.0f} in {y}" for y, v in pts[1:]]
+    return " to ".join(parts) if len(parts) > 1 else parts[0]
+
+
 def _check(
-    inp: ModelInputs, name: str, unit: str, limit: float, mask: np.ndarray, weight: np.ndarray
+    inp: ModelInputs, name: str, unit: str, spec: CapacitySpec, mask: np.ndarray, weight: np.ndarray
 ) -> LimitCheck:
     start = int(inp.years[0])
     n_years = inp.deadline - start + 1
     needed = _needed_by_year(inp, mask, weight, inp.deadline)
     pace = math.ceil(needed / n_years) if unit == "dwellings/yr" else needed / n_years
+    cum = _cumulative(spec, start, SEARCH_YEARS)
     earliest = None
     for year in range(start, start + SEARCH_YEARS):
-        if _needed_by_year(inp, mask, weight, year) <= limit * (year - start + 1) + 1e-9:
+        if _needed_by_year(inp, mask, weight, year) <= cum[year - start] + 1e-9:
             earliest = year
             break
-    return LimitCheck(name, unit, float(limit), needed, float(pace), earliest)
+    at_deadline = capacity_path(spec, np.array([inp.deadline]))
+    limit = math.inf if at_deadline is None else float(at_deadline[0])
+    reachable = needed <= cum[n_years - 1] + 1e-9
+    return LimitCheck(name, unit, limit, needed, float(pace), earliest, reachable, describe(spec, unit))
 
 
 def _min_investment(inp: ModelInputs) -> np.ndarray:
@@ -74,25 +99,23 @@ def limit_checks(inp: ModelInputs) -> list[LimitCheck]:
     """Arithmetic check of every yearly limit the scenario sets."""
     base = inp.new_build_year >= NEVER  # today's stock
     switch = base & inp.need_switch
-    cap = math.inf if inp.cap_switch is None else inp.cap_switch
-    out = [_check(inp, "switching capacity", "dwellings/yr", cap, switch, inp.dwellings)]
-    if inp.cap_insulate is not None:
+    spec = inp.cap_spec
+    out = [_check(inp, "switching capacity", "dwellings/yr", spec.get("switch"), switch, inp.dwellings)]
+    if spec.get("insulate") is not None:
         needs = np.ones(inp.n_blocks, dtype=bool)
         for o, lev in enumerate(inp.level_of_option):
             ok = inp.allowed[:, o]
             needs &= ~ok | (inp.ins_needed[:, lev] if lev >= 0 else False)
         out.append(
-            _check(
-                inp, "insulation capacity", "dwellings/yr", inp.cap_insulate, switch & needs, inp.dwellings
-            )
+            _check(inp, "insulation capacity", "dwellings/yr", spec["insulate"], switch & needs, inp.dwellings)
         )
-    if inp.cap_induction is not None:
+    if spec.get("induction") is not None:
         out.append(
             _check(
                 inp,
                 "induction capacity",
                 "dwellings/yr",
-                inp.cap_induction,
+                spec["induction"],
                 base & inp.need_induction,
                 inp.dwellings,
             )
@@ -100,6 +123,54 @@ def limit_checks(inp: ModelInputs) -> list[LimitCheck]:
     if inp.budget_total is not None:
         out.append(_check(inp, "yearly budget", "EUR/yr", inp.budget_total, base, _min_investment(inp)))
     return out
+
+
+def corporation_check(inp: ModelInputs) -> list[str]:
+    """Sentences if the corporations' E-G rule cannot hold by arithmetic (insulation capacity)."""
+    year, spec = inp.corp_efg_year, inp.cap_spec.get("insulate")
+    if year is None or inp.corp_efg is None or spec is None:
+        return []
+    due = inp.corp_efg & inp.active & inp.need_switch & inp.ins_needed.any(axis=1)
+    needed = float(inp.dwellings[due].sum())
+    start = int(inp.years[0])
+    total = float(_cumulative(spec, start, max(year - start + 1, 1))[-1])
+    if needed <= total + 1e-9:
+        return []
+    return [
+        f"Corporations' E, F and G labels cannot all be gone by {year}: {needed:,.0f} corporation "
+        f"dwellings labelled E-G need insulation, the insulation capacity ({describe(spec)}) allows "
+        f"{total:,.0f} over {start}-{year}."
+    ]
+
+
+def corporation_report(inp: ModelInputs, insulation_year: np.ndarray, ins_level: np.ndarray) -> list[str]:
+    """The corporations' E-G rule in words, from a schedule's insulation years."""
+    year = inp.corp_efg_year
+    if year is None or inp.corp_efg is None:
+        return []
+    can = inp.corp_efg & inp.active & inp.need_switch & inp.ins_needed.any(axis=1)
+    late = can & ~((ins_level >= 0) & (insulation_year <= max(year, int(inp.years[0]))))
+    left = inp.corp_efg & ~can & (inp.demolition_year > year) & (inp.new_build_year >= NEVER)
+    lines = []
+    if late.any():
+        ids = ", ".join(map(str, inp.block_ids[late][:10]))
+        lines.append(
+            f"Corporations' E, F and G labels are NOT all gone by {year} (Nationale Prestatieafspraken "
+            f"2022): {inp.dwellings[late].sum():,.0f} dwellings in {int(late.sum())} block(s) are "
+            f"insulated later or not at all: {ids}"
+        )
+    elif can.any():
+        lines.append(
+            f"Corporations' E, F and G labels are gone by {year}: {inp.dwellings[can].sum():,.0f} "
+            f"dwellings in {int(can.sum())} block(s) insulated by then."
+        )
+    if left.any():
+        lines.append(
+            f"{inp.dwellings[left].sum():,.0f} corporation dwellings labelled E-G need no heat switch "
+            f"(district heating, heat pump) or are demolished by {inp.deadline}; the plan does not "
+            "insulate them."
+        )
+    return lines
 
 
 def no_option_blocks(inp: ModelInputs) -> list[str]:
@@ -117,6 +188,8 @@ def explain(
 ) -> list[str]:
     """Plain sentences for a deadline that cannot be met."""
     start, dl = int(inp.years[0]), inp.deadline
+    if model_year is not None and model_year <= dl and not any(c.binds for c in checks):
+        return [f"Every dwelling is off gas by {model_year} (deadline {dl})."]
     lines = [
         f"{dl} is out of reach: not every dwelling can be off gas by the deadline {dl} "
         "under the given limits."
@@ -125,13 +198,14 @@ def explain(
         if not c.binds:
             continue
         what = "dwellings" if c.unit == "dwellings/yr" else "EUR of investment (at least)"
+        text = c.text or _fmt(c.limit, c.unit)
         lines.append(
-            f"The {c.name} of {_fmt(c.limit, c.unit)} binds: {c.needed_total:,.0f} {what} must be done "
+            f"The {c.name} of {text} binds: {c.needed_total:,.0f} {what} must be done "
             f"by {dl}, which needs at least {_fmt(c.required_pace, c.unit)} over the "
             f"{dl - start + 1} years {start}-{dl}."
         )
         when = f"in {c.earliest_year}" if c.earliest_year is not None else f"not within {SEARCH_YEARS} years"
-        lines.append(f"At {_fmt(c.limit, c.unit)} the last dwelling is done {when} (from this limit alone).")
+        lines.append(f"At {text} the last dwelling is done {when} (from this limit alone).")
     causes = pin_lines(inp)
     missing = no_option_blocks(inp)
     if missing:
@@ -149,7 +223,8 @@ def explain(
             f"Under all limits the district is not gas-free by {horizon_end}, the last modelled year."
         )
     if inp.cap_switch is not None:
-        big = inp.block_ids[inp.active & inp.need_switch & (inp.dwellings > inp.cap_switch)]
+        most = float(inp.cap_switch.max())
+        big = inp.block_ids[inp.active & inp.need_switch & (inp.dwellings > most)]
         if len(big):
             lines.append(
                 f"{len(big)} block(s) have more dwellings than the yearly switching capacity and can "
@@ -199,4 +274,13 @@ def required_pace(checks: list[LimitCheck]) -> float | None:
     return None
 
 
-__all__ = ["OPTIONS", "LimitCheck", "earliest_year", "explain", "limit_checks", "required_pace"]
+__all__ = [
+    "OPTIONS",
+    "LimitCheck",
+    "corporation_check",
+    "corporation_report",
+    "earliest_year",
+    "explain",
+    "limit_checks",
+    "required_pace",
+]

@@ -15,7 +15,7 @@ import numpy as np
 
 from heatplan.optimisation.cuts import CutBook
 from heatplan.optimisation.inputs import OPTIONS, ModelInputs
-from heatplan.optimisation.model import Index
+from heatplan.optimisation.model import Index, efg_blocks
 from heatplan.optimisation.objective import gas_weight, induction_npv, insulation_npv, switch_npv
 from heatplan.optimisation.schedule import Schedule
 
@@ -112,7 +112,7 @@ def greedy_schedule(
             lev = inp.level_of_option[o] if o >= 0 else -1
             ins = lev >= 0 and idx.ins[b, lev, 0] >= 0
             eur = _block_invest(inp, b, o, lev if ins else -1)
-            if not (ok and _fits(inp, used, owner_used, b, n, eur, ins)):
+            if not (ok and _fits(inp, used, owner_used, b, n, eur, ins, t)):
                 left.append(b)
                 continue
             _place(inp, s, b, o, lev if ins else -1, int(year))
@@ -126,8 +126,35 @@ def greedy_schedule(
         order = left
     if lp is not None:
         _best_years(inp, idx, s)
+    _corporation_insulation(inp, idx, s, opt)
     s.fill_edges(inp)
     return s
+
+
+def _corporation_insulation(inp: ModelInputs, idx: Index, s: Schedule, opt: np.ndarray) -> None:
+    """Corporation E-G blocks: insulation no later than the agreed year, in the latest year with room.
+
+    A block not switched within the horizon is insulated to the label its planned option needs.
+    """
+    on = efg_blocks(inp, idx.ins)
+    if not on.any() or inp.corp_efg_year is None:
+        return
+    due = max(inp.year_pos(inp.corp_efg_year), 0)
+    cap = inp.cap_insulate
+    used = np.zeros(len(inp.years))
+    done = s.ins_level >= 0
+    np.add.at(used, s.insulation_year[done] - inp.years[0], inp.dwellings[done])
+    for b in np.nonzero(on)[0]:
+        lev = s.ins_level[b] if s.ins_level[b] >= 0 else (inp.level_of_option[opt[b]] if opt[b] >= 0 else -1)
+        if lev < 0 or idx.ins[b, lev, 0] < 0 or (done[b] and s.insulation_year[b] <= inp.years[due]):
+            continue
+        room = [t for t in range(due, -1, -1) if cap is None or used[t] + inp.dwellings[b] <= cap[t] + 1e-6]
+        if not room:
+            continue
+        if done[b]:
+            used[s.insulation_year[b] - inp.years[0]] -= inp.dwellings[b]
+        used[room[0]] += inp.dwellings[b]
+        s.ins_level[b], s.insulation_year[b] = lev, int(inp.years[room[0]])
 
 
 def _best_years(inp: ModelInputs, idx: Index, s: Schedule) -> None:
@@ -135,24 +162,25 @@ def _best_years(inp: ModelInputs, idx: Index, s: Schedule) -> None:
 
     Only when no yearly insulation/induction capacity, budget or pin couples the blocks.
     """
-    if inp.cap_insulate is not None or inp.cap_induction is not None or inp.budget_total is not None:
+    if inp.budget_total is not None or inp.budget_owner or inp.pins:
         return
-    if inp.budget_owner or inp.pins:
-        return
+    move_ins, move_ind = inp.cap_insulate is None, inp.cap_induction is None
     g = gas_weight(inp)
     t_ = len(inp.years)
     ins, ind = insulation_npv(inp), induction_npv(inp)
+    window = t_ if inp.induction_window is None else inp.induction_window
     for b in np.nonzero(s.option >= 0)[0]:
         last = int(s.switch_year[b] - inp.years[0])
-        if s.ins_level[b] >= 0:
+        if move_ins and s.ins_level[b] >= 0:
             k = s.ins_level[b]
             save = np.array([g[t:last].sum() for t in range(t_)]) * inp.gas_saving_m3[b, k]
             cost = ins[b, k] - save
             s.insulation_year[b] = inp.years[int(np.argmin(cost[: last + 1]))]
-        if inp.need_induction[b]:
+        if move_ind and inp.need_induction[b]:
             save = np.array([g[t:last].sum() for t in range(t_)]) * inp.cook_gas_m3[b]
             cost = ind[b] - save
-            s.induction_year[b] = inp.years[int(np.argmin(cost[: last + 1]))]
+            first = max(last - window, 0)
+            s.induction_year[b] = inp.years[first + int(np.argmin(cost[first : last + 1]))]
 
 
 class _Loads:
@@ -242,11 +270,15 @@ def _fits(
     n: float,
     eur: float,
     ins: bool,
+    t: int,
 ) -> bool:
+    def at(cap: np.ndarray | None) -> float | None:
+        return None if cap is None else float(cap[t])
+
     checks = [
-        (inp.cap_switch, used["switch"] + (n if inp.need_switch[b] else 0.0)),
-        (inp.cap_insulate, used["ins"] + (n if ins else 0.0)),
-        (inp.cap_induction, used["ind"] + (n if inp.need_induction[b] else 0.0)),
+        (at(inp.cap_switch), used["switch"] + (n if inp.need_switch[b] else 0.0)),
+        (at(inp.cap_insulate), used["ins"] + (n if ins else 0.0)),
+        (at(inp.cap_induction), used["ind"] + (n if inp.need_induction[b] else 0.0)),
         (inp.budget_total, used["budget"] + eur),
         (inp.budget_owner.get(inp.owner[b]), owner_used.get(inp.owner[b], 0.0) + eur),
     ]

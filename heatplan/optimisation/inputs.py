@@ -75,9 +75,9 @@ class ModelInputs:
     gas_eur_per_m3: np.ndarray  # (T,) gas price + CO2 price per m3
     gas_only_eur_per_m3: np.ndarray  # (T,) gas price alone (the rest is CO2)
     renovation_factor: float
-    cap_switch: float | None
-    cap_insulate: float | None
-    cap_induction: float | None
+    cap_switch: np.ndarray | None  # (T,) dwellings per year, None = unlimited
+    cap_insulate: np.ndarray | None
+    cap_induction: np.ndarray | None
     budget_total: float | None
     budget_owner: dict[str, float]
     pins: tuple[Pin, ...]
@@ -93,6 +93,13 @@ class ModelInputs:
     invest_eur: dict[str, np.ndarray] = field(default_factory=dict)  # item -> (B, 4), undiscounted
     co2_kg_per_m3: float = 1.78
     discount_rate: float = 0.0225
+    #: the scenario's capacities as given (number, path or None), for years beyond the model's
+    cap_spec: dict[str, CapacitySpec] = field(default_factory=dict)
+    induction_window: int | None = None  # induction at most this many years before the switch
+    corp_efg: np.ndarray | None = None  # (B,) corporation blocks labelled E-G now
+    corp_efg_year: int | None = None  # the year their E-G labels are gone by (None: rule off)
+    dwelling_type: np.ndarray | None = None  # (B,)
+    hp_excluded_types: tuple[str, ...] = ()
 
     @property
     def n_blocks(self) -> int:
@@ -133,6 +140,10 @@ class ModelInputs:
         out[rows] = values[rows, col[rows]]
         return out
 
+    def capacity_at(self, kind: str, years: np.ndarray) -> np.ndarray | None:
+        """Capacity ``kind`` ("switch", "insulate", "induction") in ``years`` (None = unlimited)."""
+        return capacity_path(self.cap_spec.get(kind), years)
+
     def year_pos(self, year: int) -> int:
         """Index of ``year`` on the year axis, clipped to the modelled range."""
         return int(np.clip(year - int(self.years[0]), -1, len(self.years)))
@@ -143,6 +154,18 @@ def price_path(path: Mapping[int, float], years: np.ndarray) -> np.ndarray:
     ks = np.array(sorted(path), dtype=float)
     vs = np.array([path[int(k)] for k in ks], dtype=float)
     return np.interp(years.astype(float), ks, vs)
+
+
+CapacitySpec = float | Mapping[int, float] | None
+
+
+def capacity_path(spec: CapacitySpec, years: np.ndarray) -> np.ndarray | None:
+    """A yearly capacity per year: a number everywhere, a path interpolated like prices, or None."""
+    if spec is None:
+        return None
+    if isinstance(spec, Mapping):
+        return price_path(spec, years)
+    return np.full(len(years), float(spec))
 
 
 def _years_col(blocks: pd.DataFrame, col: str) -> np.ndarray:
@@ -177,6 +200,8 @@ def _allowed(
             ok[buurt == bu] = o in only
         if labels[j] is None:
             ok[:] = False
+        if o == "hp":
+            ok &= ~blocks["dwelling_type"].isin(opts.hp_excluded_dwelling_types).to_numpy()
         if o in ("mt", "lt") and networks_known:
             seg = segs.get(o)
             ok &= (seg.block_source != "") if seg is not None else False
@@ -408,9 +433,9 @@ def build_inputs(
         gas_eur_per_m3=gas_price,
         gas_only_eur_per_m3=gas_only,
         renovation_factor=scenario.programme.renovation_insulation_cost_factor,
-        cap_switch=cap.switch_dwellings_per_yr,
-        cap_insulate=cap.insulate_dwellings_per_yr,
-        cap_induction=cap.induction_dwellings_per_yr,
+        cap_switch=capacity_path(cap.switch_dwellings_per_yr, years),
+        cap_insulate=capacity_path(cap.insulate_dwellings_per_yr, years),
+        cap_induction=capacity_path(cap.induction_dwellings_per_yr, years),
         budget_total=scenario.budget.total_eur_per_yr,
         budget_owner=dict(scenario.budget.per_owner_eur_per_yr),
         pins=_checked_pins(scenario.pins, ids),
@@ -426,6 +451,16 @@ def build_inputs(
         invest_eur=invest,
         co2_kg_per_m3=pr.co2_kg_per_m3,
         discount_rate=pr.discount_rate,
+        cap_spec={
+            "switch": cap.switch_dwellings_per_yr,
+            "insulate": cap.insulate_dwellings_per_yr,
+            "induction": cap.induction_dwellings_per_yr,
+        },
+        induction_window=scenario.programme.induction_max_years_before_switch,
+        corp_efg=_corporation_efg(blocks),
+        corp_efg_year=scenario.programme.corporation_efg_gone_by,
+        dwelling_type=blocks["dwelling_type"].astype(str).to_numpy(),
+        hp_excluded_types=tuple(scenario.options.hp_excluded_dwelling_types),
     )
 
 
@@ -439,6 +474,12 @@ def _with_heat_cost(sources: pd.DataFrame) -> pd.DataFrame:
     )
     given = sources.get("heat_cost_eur_per_gj", fallback)
     return sources.assign(heat_cost_eur_per_gj=pd.to_numeric(given).fillna(fallback).astype(float))
+
+
+def _corporation_efg(blocks: pd.DataFrame) -> np.ndarray:
+    """Corporation blocks whose envelope label is E, F or G today (Nationale Prestatieafspraken 2022)."""
+    corp = blocks["owner_type"].astype(str).to_numpy() == "corporation"
+    return corp & np.isin(to_envelope(blocks["label"]).to_numpy(), ("E", "F", "G"))
 
 
 def _checked_pins(pins: tuple[Pin, ...], ids: np.ndarray) -> tuple[Pin, ...]:

@@ -19,6 +19,9 @@ INF = float("inf")
 MISS_PENALTY_EUR_PER_DWELLING = 1.0e6
 LATE_PENALTY_EUR_PER_DWELLING_YR = 1.0e4
 PIN_PENALTY_EUR = 1.0e9
+#: Diagnostic run: a corporation dwelling still labelled E-G after the agreed year (below the
+#: penalty for missing the deadline, so the gas-free year comes first).
+EFG_PENALTY_EUR_PER_DWELLING = 1.0e5
 
 
 @dataclass
@@ -80,6 +83,7 @@ class Index:
     n_cont: int
     lb: np.ndarray  # per column
     ub: np.ndarray  # per column
+    efg: np.ndarray | None = None  # (B,) diagnostic run: share of a corporation E-G block not insulated in time
 
 
 def make_index(inp: ModelInputs, elastic: bool) -> Index:
@@ -112,13 +116,25 @@ def make_index(inp: ModelInputs, elastic: bool) -> Index:
     if elastic:
         miss[inp.active] = [next(cont) for _ in range(int(inp.active.sum()))]
     slack = np.array([next(cont) for _ in inp.pins] if elastic else [-1] * len(inp.pins), dtype=int)
+    efg = np.full(nb_, -1)
+    if elastic:
+        for b in np.nonzero(efg_blocks(inp, ins))[0]:
+            efg[b] = next(cont)
     n_all = next(cont)
     lb, ub = np.zeros(n_all), np.ones(n_all)
     ub[n_bin:] = INF
     ub[miss[miss >= 0]] = 1.0
+    ub[efg[efg >= 0]] = 1.0
     _availability_bounds(inp, x, ub)
     _new_build_bounds(inp, edge, lb)
-    return Index(x, ins, ind, edge, miss, slack, n_bin, n_all - n_bin, lb, ub)
+    return Index(x, ins, ind, edge, miss, slack, n_bin, n_all - n_bin, lb, ub, efg)
+
+
+def efg_blocks(inp: ModelInputs, ins: np.ndarray) -> np.ndarray:
+    """(B,) corporation E-G blocks the label rule applies to: rule on, insulation decisions exist."""
+    if inp.corp_efg is None or inp.corp_efg_year is None or inp.corp_efg_year > inp.years[-1]:
+        return np.zeros(inp.n_blocks, dtype=bool)
+    return inp.corp_efg & (ins[:, :, 0] >= 0).any(axis=1)
 
 
 def _availability_bounds(inp: ModelInputs, x: np.ndarray, ub: np.ndarray) -> None:
@@ -247,13 +263,16 @@ def network_path(inp: ModelInputs, idx: Index) -> Rows:
     return rows
 
 
-def _yearly_flow(rows: Rows, cols: np.ndarray, weight: np.ndarray, cap: float, name: str) -> None:
-    """Rows sum_b w_b (V[b,t] - V[b,t-1]) <= cap for every year; ``cols`` is (N, T)."""
+def _yearly_flow(
+    rows: Rows, cols: np.ndarray, weight: np.ndarray, cap: float | np.ndarray, name: str
+) -> None:
+    """Rows sum_b w_b (V[b,t] - V[b,t-1]) <= cap_t for every year; ``cols`` is (N, T), ``cap`` (T,) or one."""
     ok = cols[:, 0] >= 0
     cols, weight = cols[ok], weight[ok]
+    caps = np.broadcast_to(np.asarray(cap, dtype=float), (cols.shape[1],))
     for t in range(cols.shape[1]):
         prev = cols[:, t - 1] if t > 0 else np.full(len(cols), -1)
-        rows.add([*cols[:, t], *prev], [*weight, *(-weight)], ub=cap, name=f"{name}:{t}")
+        rows.add([*cols[:, t], *prev], [*weight, *(-weight)], ub=float(caps[t]), name=f"{name}:{t}")
 
 
 def capacity(inp: ModelInputs, idx: Index) -> Rows:
@@ -271,6 +290,44 @@ def capacity(inp: ModelInputs, idx: Index) -> Rows:
         _yearly_flow(rows, cols, np.tile(n, len(inp.levels)), inp.cap_insulate, "insulate")
     if inp.cap_induction is not None:
         _yearly_flow(rows, idx.ind, n, inp.cap_induction, "induction")
+    return rows
+
+
+def induction_window(inp: ModelInputs, idx: Index) -> Rows:
+    """"Blok voor blok": induction at most k years before the heat switch, ``D[b,t] <= S[b,t+k]``.
+
+    For blocks that switch heat and cook with gas; k = ``programme.induction_max_years_before_switch``.
+    Years with ``t + k`` beyond the horizon have no row (the switch may come after it).
+    """
+    rows = Rows()
+    k = inp.induction_window
+    t_ = len(inp.years)
+    if k is None or k >= t_:
+        return rows
+    ok = (idx.ind[:, 0] >= 0) & (idx.x[:, :, 0].max(axis=1) >= 0)
+    ind = idx.ind[ok, : t_ - k, None]  # (N, T-k, 1)
+    later = idx.x[ok][:, :, k:].transpose(0, 2, 1)  # (N, T-k, O)
+    cols = np.concatenate([ind, later], axis=2).reshape(-1, 1 + len(OPTIONS))
+    rows.add_block(cols, np.array([1.0] + [-1.0] * len(OPTIONS)), ub=0.0)
+    return rows
+
+
+def corporation_labels(inp: ModelInputs, idx: Index) -> Rows:
+    """Corporations' E, F and G labels gone by year Y: ``sum_l I[b,l,Y] (+ efg[b]) >= 1``.
+
+    For corporation blocks labelled E-G today (Nationale Prestatieafspraken 2022); every
+    insulation level an option needs (B, A) is better than D, so any insulation lifts the label.
+    Diagnostic run: the slack ``efg[b]`` (penalised) shows the blocks that cannot make it.
+    """
+    rows = Rows()
+    on = efg_blocks(inp, idx.ins)
+    if not on.any() or inp.corp_efg_year is None:
+        return rows
+    t = max(inp.year_pos(inp.corp_efg_year), 0)
+    slack = idx.efg if idx.efg is not None else np.full(inp.n_blocks, -1)
+    for b in np.nonzero(on)[0]:
+        cols = [*idx.ins[b, :, t], int(slack[b])]
+        rows.add(cols, np.ones(len(cols)), lb=1.0, name=str(inp.block_ids[b]))
     return rows
 
 
@@ -383,6 +440,8 @@ FAMILIES: dict[str, Callable[[ModelInputs, Index], Rows]] = {
     "induction_before_disconnect": induction_before_disconnect,
     "network_path": network_path,
     "capacity": capacity,
+    "induction_window": induction_window,
+    "corporation_labels": corporation_labels,
     "budget": budget,
     "source_capacity": source_capacity,
     "edge_capacity": edge_capacity,

@@ -22,6 +22,7 @@ from heatplan.economics import Window, annuity_factor, npv_from
 from heatplan.economics.options import lifetime_yr
 from heatplan.optimisation.inputs import OPTIONS, ModelInputs
 from heatplan.optimisation.model import (
+    EFG_PENALTY_EUR_PER_DWELLING,
     LATE_PENALTY_EUR_PER_DWELLING_YR,
     MISS_PENALTY_EUR_PER_DWELLING,
     PIN_PENALTY_EUR,
@@ -137,6 +138,9 @@ def _penalties(inp: ModelInputs, idx: Index, c: np.ndarray) -> float:
     ok = idx.miss >= 0
     c[idx.miss[ok]] += MISS_PENALTY_EUR_PER_DWELLING * inp.dwellings[ok]
     c[idx.pin_slack[idx.pin_slack >= 0]] += PIN_PENALTY_EUR
+    if idx.efg is not None:
+        on = idx.efg >= 0
+        c[idx.efg[on]] += EFG_PENALTY_EUR_PER_DWELLING * inp.dwellings[on]
     late = inp.years > inp.deadline
     const = 0.0
     for b in np.nonzero(inp.active)[0]:

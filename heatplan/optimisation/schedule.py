@@ -107,4 +107,7 @@ def to_columns(inp: ModelInputs, idx: Index, s: Schedule) -> np.ndarray:
         if t < len(inp.years):
             late = (s.gas_free_year(inp) > inp.deadline) & miss
             x[idx.miss[late]] = 1.0
+    if idx.efg is not None and inp.corp_efg_year is not None:
+        on = idx.efg >= 0
+        x[idx.efg[on & (s.insulation_year > max(inp.corp_efg_year, int(inp.years[0])))]] = 1.0
     return x

@@ -78,6 +78,9 @@ _MAPPING_FIELDS = {
     "co2_eur_per_t",
     "required_supply_c",
     "per_buurt",
+    "switch_dwellings_per_yr",
+    "insulate_dwellings_per_yr",
+    "induction_dwellings_per_yr",
 }
 
 
@@ -181,6 +184,7 @@ def scenario_to_toml(scenario: Scenario) -> str:
     data = scenario.model_dump(mode="json")
     for table in ("capacity", "budget"):
         data[table] = {k: "unlimited" if v is None else v for k, v in data[table].items()}
+    data["programme"] = {k: "off" if v is None else v for k, v in data["programme"].items()}
     return tomli_w.dumps(_stringify_keys(_drop_none(data)))
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from heatplan.scenario.figures import figures
+from heatplan.buildings.schema import DWELLING_TYPES
 
 Option = Literal["mt", "lt", "hp"]
 Measure = Literal["insulation", "induction", "connection"]
@@ -43,17 +44,42 @@ class Years(_Frozen):
         return self
 
 
-class Capacity(_Frozen):
-    """Yearly capacities in dwellings per year (None = unlimited)."""
+#: A yearly capacity: a number, a path ``{year: value}`` (linear between the years given, held
+#: before the first and after the last, like price paths), or None (unlimited).
+CapacityPath = float | dict[int, float] | None
 
-    switch_dwellings_per_yr: float | None = Field(2400.0, gt=0)
-    insulate_dwellings_per_yr: float | None = Field(None, gt=0)
-    induction_dwellings_per_yr: float | None = Field(None, gt=0)
+
+def _unlimited_or_path(v: object) -> object:
+    """ "unlimited" -> None; a path's values must be positive numbers."""
+    if isinstance(v, str) and v.strip().lower() == "unlimited":
+        return None
+    if isinstance(v, dict):
+        if not v:
+            raise ValueError("a capacity path needs at least one {year = dwellings} entry")
+        for year, value in v.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+                raise ValueError(f"capacity in {year} must be a number > 0, got {value!r}")
+    elif v is not None and not isinstance(v, bool) and isinstance(v, int | float) and not v > 0:
+        raise ValueError(f"a capacity must be > 0 or \"unlimited\", got {v!r}")
+    return v
+
+
+class Capacity(_Frozen):
+    """Yearly capacities in dwellings per year: a number, a path per year, or None (unlimited).
+
+    Defaults (sources in the template, ``heatplan init``): switching starts at the programme's
+    500 a year in 2026 and ramps to 2,400 in 2030; induction 1,000 in 2026 to 3,000 in 2030
+    (estimate, ours); insulation unlimited.
+    """
+
+    switch_dwellings_per_yr: CapacityPath = Field(default_factory=lambda: {2026: 500.0, 2030: 2400.0})
+    insulate_dwellings_per_yr: CapacityPath = None
+    induction_dwellings_per_yr: CapacityPath = Field(default_factory=lambda: {2026: 1000.0, 2030: 3000.0})
 
     @field_validator("*", mode="before")
     @classmethod
     def _unlimited(cls, v: object) -> object:
-        return None if isinstance(v, str) and v.strip().lower() == "unlimited" else v
+        return _unlimited_or_path(v)
 
 
 class Budget(_Frozen):
@@ -170,6 +196,17 @@ class Options(_Frozen):
     allowed: tuple[Option, ...] = ("mt", "lt", "hp")
     per_buurt: dict[str, tuple[Option, ...]] = Field(default_factory=dict)
     new_build: Option = "lt"
+    #: Dwelling types (PBL Vesta types) that may not take an individual heat pump: outdoor units,
+    #: noise at the neighbours and space in high-rise flats (docs/method.md, "Heat-pump eligibility").
+    hp_excluded_dwelling_types: tuple[str, ...] = ("meergezins: hoog",)
+
+    @field_validator("hp_excluded_dwelling_types")
+    @classmethod
+    def _known_types(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [t for t in v if t not in DWELLING_TYPES]
+        if bad:
+            raise ValueError(f"unknown dwelling type(s) {bad}; expected any of {list(DWELLING_TYPES)}")
+        return v
 
     @field_validator("per_buurt")
     @classmethod
@@ -200,9 +237,24 @@ class Pin(_Frozen):
 
 
 class Programme(_Frozen):
-    """The housing programme's effect on measures."""
+    """The housing programme's effect on measures, and the programme's own rules."""
 
     renovation_insulation_cost_factor: float = Field(0.6, ge=0, le=1)
+    #: "blok voor blok" (Programmaplan Zuidwest, measure 63): a block that switches heat gets its
+    #: induction at most this many years before the switch (None = any time before).
+    induction_max_years_before_switch: int | None = Field(2, ge=0, le=100)
+    #: Nationale Prestatieafspraken (2022): corporations' E, F and G labels gone by this year
+    #: (None = rule off): corporation blocks labelled E-G are insulated by then.
+    corporation_efg_gone_by: int | None = Field(2028, ge=2000, le=2150)
+
+    @field_validator("induction_max_years_before_switch", "corporation_efg_gone_by", mode="before")
+    @classmethod
+    def _off(cls, v: object) -> object:
+        if isinstance(v, str) and v.strip().lower() in ("off", "unlimited", "none"):
+            return None
+        if v is False:
+            return None
+        return v
 
 
 class Verification(_Frozen):

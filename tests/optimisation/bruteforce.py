@@ -32,6 +32,11 @@ def _valid(inp: ModelInputs, b: int, c: tuple[int, int, int, int]) -> bool:
         return False
     if not inp.allowed[b, o]:
         return False
+    if OPTIONS[o] == "hp" and inp.dwelling_type is not None and inp.dwelling_type[b] in inp.hp_excluded_types:
+        return False
+    k = inp.induction_window
+    if dy < NEVER and k is not None and c[1] - dy > k:  # blok voor blok: induction close to the switch
+        return False
     lev = inp.level_of_option[o]
     needs_ins = lev >= 0 and inp.ins_needed[b, lev]
     if needs_ins != (iy < NEVER):
@@ -66,14 +71,19 @@ def _network_npv(inp: ModelInputs, s: Schedule) -> float:
     return total
 
 
-def _switch_ok(inp: ModelInputs, combo: tuple) -> bool:
-    if inp.cap_switch is None:
-        return True
-    per_year: dict[int, float] = {}
-    for b, c in enumerate(combo):
-        if c is not None:
-            per_year[c[1]] = per_year.get(c[1], 0.0) + inp.dwellings[b]
-    return all(v <= inp.cap_switch + 1e-9 for v in per_year.values())
+def _caps_ok(inp: ModelInputs, combo: tuple) -> bool:
+    """Yearly capacities (paths evaluated per year): dwellings switched, insulated, to induction."""
+    for kind, pos in (("switch", 1), ("insulate", 2), ("induction", 3)):
+        caps = inp.capacity_at(kind, inp.years)
+        if caps is None:
+            continue
+        per_year = np.zeros(len(inp.years))
+        for b, c in enumerate(combo):
+            if c is not None and c[pos] < NEVER:
+                per_year[c[pos] - inp.years[0]] += inp.dwellings[b]
+        if (per_year > caps + 1e-9).any():
+            return False
+    return True
 
 
 def _schedule(inp: ModelInputs, combo: tuple) -> Schedule:
@@ -111,7 +121,7 @@ def brute_force(inp: ModelInputs) -> tuple[float, Schedule]:
     net_cache: dict[tuple, list[tuple[float, dict[str, np.ndarray]]]] = {}
     scored = []
     for combo in itertools.product(*per_block):
-        if not _switch_ok(inp, combo):
+        if not _caps_ok(inp, combo):
             continue
         key = tuple(None if c is None else c[:2] for c in combo)
         if key not in net_cache:

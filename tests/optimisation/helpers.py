@@ -97,6 +97,8 @@ def small_scenario(**kw: object) -> Scenario:
         "capacity": {"switch_dwellings_per_yr": None},
     }
     base.update(kw)
+    # every type may take a heat pump unless a test says otherwise (the cases predate eligibility)
+    base["options"] = {"hp_excluded_dwelling_types": (), **dict(kw.get("options", {}))}  # type: ignore[arg-type]
     return Scenario.model_validate(base)
 
 
