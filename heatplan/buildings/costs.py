@@ -128,12 +128,16 @@ def connection_cost_eur(
 def heat_pump_cost_eur(
     blocks: pd.DataFrame, peak_kw_per_dwelling: pd.Series, point: float | None = None
 ) -> pd.Series:
-    """Individual air-water heat pumps, sized per dwelling at its undiversified peak (EUR per block)."""
+    """Individual air-water heat pumps at their undiversified peak, with the meter cupboard (EUR/block)."""
     hp = figures().heat_pump
     p = _point(point)
     fixed = _between(hp.fixed_min_eur_per_dwelling, hp.fixed_max_eur_per_dwelling, p)
     var = _between(hp.variable_min_eur_per_kw, hp.variable_max_eur_per_kw, p)
-    per_dwelling = fixed + var * peak_kw_per_dwelling.to_numpy()
+    flats = blocks["dwelling_type"].str.startswith("meergezins").to_numpy()
+    cupboard = np.where(
+        flats, hp.meter_cupboard_flat_eur_per_dwelling, hp.meter_cupboard_ground_level_eur_per_dwelling
+    )
+    per_dwelling = fixed + var * peak_kw_per_dwelling.to_numpy() + cupboard
     return pd.Series(
         per_dwelling * blocks["dwellings"].to_numpy(), index=blocks.index, name="heat_pump_cost_eur"
     )

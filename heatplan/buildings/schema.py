@@ -17,16 +17,9 @@ import pandas as pd
 
 from heatplan.buildings.labels import EP_LABELS
 from heatplan.errors import InputError
+from heatplan.scenario.model import DWELLING_TYPES
 
 OWNER_TYPES = ("corporation", "private_rent", "owner_occupied", "mixed")
-DWELLING_TYPES = (
-    "vrijstaand",
-    "2 onder 1 kap",
-    "rijwoning hoek",
-    "rijwoning tussen",
-    "meergezins: laag en midden",
-    "meergezins: hoog",
-)
 HEATING = ("gas_boiler", "block_heating", "district_heating", "heat_pump")
 COOKING = ("gas", "induction")
 

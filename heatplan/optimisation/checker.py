@@ -101,7 +101,10 @@ def _hp_eligibility(inp: ModelInputs, s: Schedule) -> list[str]:
     hp = OPTIONS.index("hp")
     bad = (s.option == hp) & np.isin(inp.dwelling_type, inp.hp_excluded_types)
     bad &= inp.new_build_year >= NEVER
-    return [f"{inp.block_ids[b]}: heat pump on an excluded type ({inp.dwelling_type[b]})" for b in np.nonzero(bad)[0]]
+    return [
+        f"{inp.block_ids[b]}: heat pump on an excluded type ({inp.dwelling_type[b]})"
+        for b in np.nonzero(bad)[0]
+    ]
 
 
 def _per_block(inp: ModelInputs, s: Schedule, hard: bool) -> list[str]:

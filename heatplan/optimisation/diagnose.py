@@ -79,7 +79,7 @@ def _check(
             break
     at_deadline = capacity_path(spec, np.array([inp.deadline]))
     limit = math.inf if at_deadline is None else float(at_deadline[0])
-    reachable = needed <= cum[n_years - 1] + 1e-9
+    reachable = bool(needed <= cum[n_years - 1] + 1e-9)
     return LimitCheck(name, unit, limit, needed, float(pace), earliest, reachable, describe(spec, unit))
 
 
@@ -107,7 +107,9 @@ def limit_checks(inp: ModelInputs) -> list[LimitCheck]:
             ok = inp.allowed[:, o]
             needs &= ~ok | (inp.ins_needed[:, lev] if lev >= 0 else False)
         out.append(
-            _check(inp, "insulation capacity", "dwellings/yr", spec["insulate"], switch & needs, inp.dwellings)
+            _check(
+                inp, "insulation capacity", "dwellings/yr", spec["insulate"], switch & needs, inp.dwellings
+            )
         )
     if spec.get("induction") is not None:
         out.append(

@@ -83,7 +83,9 @@ class Index:
     n_cont: int
     lb: np.ndarray  # per column
     ub: np.ndarray  # per column
-    efg: np.ndarray | None = None  # (B,) diagnostic run: share of a corporation E-G block not insulated in time
+    efg: np.ndarray | None = (
+        None  # (B,) diagnostic run: share of a corporation E-G block not insulated in time
+    )
 
 
 def make_index(inp: ModelInputs, elastic: bool) -> Index:
@@ -269,6 +271,8 @@ def _yearly_flow(
     """Rows sum_b w_b (V[b,t] - V[b,t-1]) <= cap_t for every year; ``cols`` is (N, T), ``cap`` (T,) or one."""
     ok = cols[:, 0] >= 0
     cols, weight = cols[ok], weight[ok]
+    if not len(cols):
+        return
     caps = np.broadcast_to(np.asarray(cap, dtype=float), (cols.shape[1],))
     for t in range(cols.shape[1]):
         prev = cols[:, t - 1] if t > 0 else np.full(len(cols), -1)
@@ -294,7 +298,7 @@ def capacity(inp: ModelInputs, idx: Index) -> Rows:
 
 
 def induction_window(inp: ModelInputs, idx: Index) -> Rows:
-    """"Blok voor blok": induction at most k years before the heat switch, ``D[b,t] <= S[b,t+k]``.
+    """Blok voor blok: induction at most k years before the heat switch, ``D[b,t] <= S[b,t+k]``.
 
     For blocks that switch heat and cook with gas; k = ``programme.induction_max_years_before_switch``.
     Years with ``t + k`` beyond the horizon have no row (the switch may come after it).

@@ -105,6 +105,8 @@ class HeatPumpFigures(_Group):
     seasonal_cop: float
     seasonal_cop_source: str
     electric_peak_kw_per_dwelling: float
+    meter_cupboard_ground_level_eur_per_dwelling: float
+    meter_cupboard_flat_eur_per_dwelling: float
 
 
 class GasGridFigures(_Group):

@@ -12,9 +12,17 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from heatplan.scenario.figures import figures
-from heatplan.buildings.schema import DWELLING_TYPES
 
 Option = Literal["mt", "lt", "hp"]
+#: PBL Vesta dwelling types (the block table's ``dwelling_type``; heatplan.buildings.schema uses it).
+DWELLING_TYPES = (
+    "vrijstaand",
+    "2 onder 1 kap",
+    "rijwoning hoek",
+    "rijwoning tussen",
+    "meergezins: laag en midden",
+    "meergezins: hoog",
+)
 Measure = Literal["insulation", "induction", "connection"]
 
 
@@ -50,7 +58,7 @@ CapacityPath = float | dict[int, float] | None
 
 
 def _unlimited_or_path(v: object) -> object:
-    """ "unlimited" -> None; a path's values must be positive numbers."""
+    """Read "unlimited" as None; a path's values must be positive numbers."""
     if isinstance(v, str) and v.strip().lower() == "unlimited":
         return None
     if isinstance(v, dict):
@@ -60,7 +68,7 @@ def _unlimited_or_path(v: object) -> object:
             if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
                 raise ValueError(f"capacity in {year} must be a number > 0, got {value!r}")
     elif v is not None and not isinstance(v, bool) and isinstance(v, int | float) and not v > 0:
-        raise ValueError(f"a capacity must be > 0 or \"unlimited\", got {v!r}")
+        raise ValueError(f'a capacity must be > 0 or "unlimited", got {v!r}')
     return v
 
 

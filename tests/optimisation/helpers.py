@@ -34,9 +34,9 @@ def make_blocks(n: int, seed: int = 0, **cols: object) -> pd.DataFrame:
             "cooking": "gas",
         }
     )
-    df["floor_area_m2"] = df["dwellings"] * 70.0
     for k, v in cols.items():
         df[k] = v
+    df["floor_area_m2"] = cols.get("floor_area_m2", df["dwellings"] * 70.0)
     return validate_blocks(df)
 
 

@@ -16,6 +16,7 @@ from tests.optimisation.helpers import instance
 CHEAP_NET = {"eur_per_m": 50.0}
 LOW_GAS = {"gas_eur_per_m3": {2026: 0.05}, "co2_eur_per_t": {2026: 0.0}}
 EARLY = Pin(block_id="b0", measure="connection", year=2026)
+LATE = Pin(block_id="b0", measure="connection", year=2028)
 CASES = {
     "monotone": ({"prices": LOW_GAS, "pins": (EARLY,)}, ""),
     "one_option": ({"prices": {"gas_eur_per_m3": {2026: 30.0}}, **CHEAP_NET}, ""),
@@ -27,6 +28,18 @@ CASES = {
         "",
     ),  # reading a schedule builds segments at first use
     "capacity": ({"capacity": {"switch_dwellings_per_yr": 40.0}}, "dwellings switched"),
+    "induction_window": (
+        {
+            "prices": {"gas_eur_per_m3": {2026: 30.0}},
+            "pins": (LATE,),
+            "programme": {"induction_max_years_before_switch": 0},
+        },
+        "years before the heat switch",
+    ),
+    "corporation_labels": (
+        {"prices": LOW_GAS, "programme": {"corporation_efg_gone_by": 2026}},  # b1: corporation, label E
+        "not insulated by 2026",
+    ),
     "budget": ({"budget": {"total_eur_per_yr": 700_000.0}}, "over the budget"),
     "source_capacity": ({"options": {"allowed": ("mt", "hp")}, "_mt_mw": 0.05, **CHEAP_NET}, "over capacity"),
     "edge_capacity": (
