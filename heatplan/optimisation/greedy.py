@@ -103,10 +103,8 @@ def greedy_schedule(
             if ok and o >= 0:
                 state = loads.state(b, o, t, int(year))
                 if state == "full":
-                    hp = OPTIONS.index("hp")
-                    o = hp if idx.x[b, hp, 0] >= 0 else o  # network full: fall back to a heat pump
+                    o, state = _fallback(inp, idx, loads, b, o, t, int(year))
                     opt[b] = o
-                    state = loads.state(b, o, t, int(year))
                 ok = state == "fits"
             n = inp.dwellings[b]
             lev = inp.level_of_option[o] if o >= 0 else -1
@@ -129,6 +127,21 @@ def greedy_schedule(
     _corporation_insulation(inp, idx, s, opt)
     s.fill_edges(inp)
     return s
+
+
+def _fallback(
+    inp: ModelInputs, idx: Index, loads: _Loads, b: int, o: int, t: int, year: int
+) -> tuple[int, str]:
+    """A network is full: a heat pump if the block may take one, else the other network if it fits."""
+    hp = OPTIONS.index("hp")
+    if idx.x[b, hp, 0] >= 0:
+        return hp, loads.state(b, hp, t, year)
+    for alt in range(len(OPTIONS)):
+        if alt != o and idx.x[b, alt, -1] >= 0 and idx.ub[idx.x[b, alt, -1]] > 0:
+            state = loads.state(b, alt, t, year)
+            if state == "fits":
+                return alt, state
+    return o, "full"
 
 
 def _corporation_insulation(inp: ModelInputs, idx: Index, s: Schedule, opt: np.ndarray) -> None:
