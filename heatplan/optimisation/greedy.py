@@ -104,6 +104,8 @@ def greedy_schedule(
                 state = loads.state(b, o, t, int(year))
                 if state == "full":
                     o, state = _fallback(inp, idx, loads, b, o, t, int(year))
+                    if state == "full" and idx.x[b, OPTIONS.index("hp"), 0] < 0:
+                        o, state = _make_room(inp, idx, loads, s, b, o, t, int(year))
                     opt[b] = o
                 ok = state == "fits"
             n = inp.dwellings[b]
@@ -141,6 +143,45 @@ def _fallback(
             state = loads.state(b, alt, t, year)
             if state == "fits":
                 return alt, state
+    return o, "full"
+
+
+def _make_room(
+    inp: ModelInputs, idx: Index, loads: _Loads, s: Schedule, b: int, o: int, t: int, year: int
+) -> tuple[int, str]:
+    """Make room for a block that may not take a heat pump on a full network.
+
+    Blocks already placed on a network whose label is the heat pump's (LT: both A) move to heat
+    pumps until b fits there.
+
+    Only without budgets and cuts (a move changes a block's investment, not its year or insulation).
+    """
+    hp = OPTIONS.index("hp")
+    if loads.book is not None or inp.budget_total is not None or inp.budget_owner:
+        return o, "full"
+    pinned = {p.block_id for p in inp.pins if p.option is not None}
+    for alt in range(len(OPTIONS)):
+        if alt == hp or idx.x[b, alt, -1] < 0 or inp.level_of_option[alt] != inp.level_of_option[hp]:
+            continue
+        src = inp.block_source[b, alt]
+        movable = np.nonzero((s.option == alt) & (inp.block_source[:, alt] == src) & (idx.x[:, hp, -1] >= 0))[
+            0
+        ]
+        moved = []
+        for c in movable:
+            if inp.block_ids[c] in pinned or idx.ub[idx.x[c, hp, -1]] <= 0:
+                continue
+            tc = int(s.switch_year[c] - inp.years[0])
+            loads.remove(int(c), alt, tc)
+            s.option[c] = hp
+            moved.append((int(c), tc))
+            if loads.state(b, alt, t, year) == "fits":
+                for c2, tc2 in moved:
+                    loads.add(c2, hp, tc2)
+                return alt, "fits"
+        for c2, tc2 in moved:  # not enough room: undo
+            s.option[c2] = alt
+            loads.add(c2, alt, tc2)
     return o, "full"
 
 
@@ -251,6 +292,16 @@ class _Loads:
         if not up and not self.book.check(b, o, len(self.inp.years) - 1)[0]:
             return "full"  # not even in the last year: the cut caps this option for good
         return "later"
+
+    def remove(self, b: int, o: int, t: int) -> None:
+        """Take back block b's load on option o from year index t on (not for cuts)."""
+        inp = self.inp
+        src = inp.block_source[b, o]
+        if src:
+            self.src_used[src][t:] -= inp.source_kw[b, o]
+        r = OPTIONS[o]
+        for k in self.block_rows.get(r, {}).get(b, []):
+            self.row_used[r][k, t:] -= inp.peak_kw[b, o] * self.scale[r][k]
 
     def add(self, b: int, o: int, t: int) -> None:
         """Book block b's load on option o from year index t on."""
