@@ -96,9 +96,10 @@ def greedy_schedule(
         used = {"switch": 0.0, "ins": 0.0, "ind": 0.0, "budget": 0.0}
         owner_used: dict[str, float] = {}
         left = []
+        early = _cannot_wait(inp, order, t)
         for b in order:
             ok = pinned.get(b, year) == year and year not in forbidden.get(b, set())
-            ok &= t >= target[b] or b in pinned
+            ok &= t >= target[b] or b in pinned or b in early
             o = int(opt[b]) if inp.need_switch[b] else -1
             if ok and o >= 0:
                 state = loads.state(b, o, t, int(year))
@@ -129,6 +130,32 @@ def greedy_schedule(
     _corporation_insulation(inp, idx, s, opt)
     s.fill_edges(inp)
     return s
+
+
+def _cannot_wait(inp: ModelInputs, order: list[int], t: int) -> set[int]:
+    """Blocks that may not wait for their LP year: what later years up to the deadline cannot take.
+
+    Under a yearly switching or induction capacity, the dwellings still to do beyond what the years
+    after ``t`` (to the deadline) can take must go now; the first blocks in the LP's order do (for
+    induction, blocks that only need induction first: they take no switching capacity).
+    """
+    out: set[int] = set()
+    last = inp.year_pos(inp.deadline)
+    for cap, need in ((inp.cap_switch, inp.need_switch), (inp.cap_induction, inp.need_induction)):
+        if cap is None or t > last:
+            continue
+        # induction-only blocks first: they take no switching capacity
+        todo = sorted(
+            (b for b in order if need[b]),
+            key=lambda b: bool(inp.need_switch[b] and need is not inp.need_switch),
+        )
+        n = inp.dwellings[todo]
+        excess = n.sum() - cap[t + 1 : last + 1].sum()
+        if excess <= 0:
+            continue
+        k = int(np.searchsorted(np.cumsum(n), excess)) + 1  # enough blocks to cover the excess
+        out.update(todo[:k])
+    return out
 
 
 def _fallback(
