@@ -6,6 +6,7 @@ written by ``heatplan init``) its source. Unknown keys are errors (``extra="forb
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Literal
 
@@ -65,10 +66,10 @@ def _unlimited_or_path(v: object) -> object:
         if not v:
             raise ValueError("a capacity path needs at least one {year = dwellings} entry")
         for year, value in v.items():
-            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-                raise ValueError(f"capacity in {year} must be a number > 0, got {value!r}")
-    elif v is not None and not isinstance(v, bool) and isinstance(v, int | float) and not v > 0:
-        raise ValueError(f'a capacity must be > 0 or "unlimited", got {v!r}')
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+                raise ValueError(f"capacity in {year} must be a finite number > 0, got {value!r}")
+    elif v is not None and not isinstance(v, bool) and isinstance(v, int | float) and not 0 < v < math.inf:
+        raise ValueError(f'a capacity must be a finite number > 0 or "unlimited", got {v!r}')
     return v
 
 
