@@ -146,10 +146,14 @@ def test_option_costs_every_allowed_option_and_the_reasons(plan_dir: Path, small
     sched = pd.read_csv(plan_dir / "schedule.csv")
     stock = pd.read_csv(small_stock)
     gas = stock.loc[stock["heating"].isin(["gas_boiler", "block_heating"]), "block_id"]
-    # every active block has the reference and at least the heat pump, and exactly one chosen option
+    # every active block has the reference and the heat pump unless its type may not take one
+    # (high-rise flats by default), and exactly one chosen option
     per_block = costs.groupby("block_id")["option"].agg(set)
     assert set(gas) <= set(per_block.index)
-    assert all({"reference", "hp"} <= opts for opts in per_block)
+    high = set(stock.loc[stock["dwelling_type"] == "meergezins: hoog", "block_id"])
+    assert high & set(per_block.index), "the small stock should have high-rise blocks"
+    for b, opts in per_block.items():
+        assert "reference" in opts and ("hp" in opts) == (b not in high), (b, opts)
     chosen = costs[costs["chosen"].astype(str) == "True"].groupby("block_id")["option"].agg(set)
     opt = sched.set_index("block_id")["option"]
     assert all(chosen[b] == {opt[b]} for b in chosen.index)
