@@ -67,9 +67,9 @@ def _unlimited_or_path(v: object) -> object:
             raise ValueError("a capacity path needs at least one {year = dwellings} entry")
         for year, value in v.items():
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
-                raise ValueError(f"capacity in {year} must be a finite number > 0, got {value!r}")
+                raise ValueError(f"capacity in {year} must be a finite number greater than 0, got {value!r}")
     elif v is not None and not isinstance(v, bool) and isinstance(v, int | float) and not 0 < v < math.inf:
-        raise ValueError(f'a capacity must be a finite number > 0 or "unlimited", got {v!r}')
+        raise ValueError(f'a capacity must be a finite number greater than 0 or "unlimited", got {v!r}')
     return v
 
 
