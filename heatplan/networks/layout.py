@@ -532,3 +532,39 @@ def build_layout(
     used = set(edges["from_node"]) | set(edges["to_node"]) | {f"src:{s}" for s in sid}
     nodes = nodes[nodes.index.isin(used)]
     return Layout(regime, nodes, edges, edge_blocks, block_source, unreached, source_peak)
+
+
+def within_sources(
+    blocks: pd.DataFrame, sources: pd.DataFrame, regime: str, scenario: Scenario, must: np.ndarray
+) -> np.ndarray:
+    """The blocks a network may be laid to without outgrowing its sources (mask over ``blocks``).
+
+    The ``must`` blocks (new builds the regime serves) come first; then the other blocks nearest a
+    source of the regime, as long as the diversified design peak of all taken stays within the
+    sources' capacity less the design pipe-loss share. Pipes are then sized for load the sources
+    can deliver, not for every block that might have wanted the network (issue 14).
+    """
+    src = _check_inputs(blocks, sources, regime) if len(blocks) else sources.iloc[:0]
+    take = np.asarray(must, bool).copy()
+    if not len(blocks) or src.empty:
+        return take
+    budget_kw = float(src["capacity_mw"].sum()) * 1000 * (1 - figures().network.design_loss_share)
+    loads = _block_loads(blocks, regime, scenario)
+    total = loads[take].sum(axis=0)
+    dist, _ = cKDTree(src[["x_rd", "y_rd"]].to_numpy(float)).query(blocks[["x_rd", "y_rd"]].to_numpy(float))
+    for k in np.argsort(dist, kind="stable"):
+        if take[k]:
+            continue
+        if _peak_kw(total + loads[k], regime) > budget_kw:
+            break  # nearest first: the network ends where its sources run out
+        take[k] = True
+        total += loads[k]
+    left = int((~take).sum())
+    if left:
+        log.info(
+            "%s network: %d block(s) beyond what its sources (%.1f MW) can deliver are not laid to",
+            regime,
+            left,
+            float(src["capacity_mw"].sum()),
+        )
+    return take

@@ -25,7 +25,7 @@ from heatplan.buildings.labels import better_of, worst_label_for_supply
 from heatplan.buildings.sources import read_sources
 from heatplan.buildings.stock import today_mask
 from heatplan.errors import InfeasibleError
-from heatplan.networks.layout import Layout, build_layout
+from heatplan.networks.layout import Layout, build_layout, within_sources
 from heatplan.networks.sizing import size_layout
 from heatplan.optimisation import NetworkInput, Result, build_inputs, check_solver, optimise, resolve
 from heatplan.optimisation.inputs import ModelInputs
@@ -101,6 +101,10 @@ def lay_out(
         take = existing & ~gone_early if regime in scenario.options.allowed else np.zeros(len(stock), bool)
         if regime == scenario.options.new_build:
             take = take | ~existing
+        if regime == "lt":
+            # an LT network is not laid beyond what its (local) sources deliver; MT blocks
+            # beyond the sources stay on the tree, the optimisation's source rows bound them
+            take[take] = within_sources(stock[take], sources, regime, scenario, ~existing[take])
         blocks = stock[take]
         if blocks.empty:
             continue
