@@ -33,7 +33,11 @@ def _basis_year(inp: ModelInputs, s: Schedule) -> np.ndarray:
 def _network_share(
     inp: ModelInputs, s: Schedule, o: int, blocks: np.ndarray, basis: np.ndarray
 ) -> np.ndarray:
-    """Each block's share (by dwellings) of the NPV of the segments on its path for network option o."""
+    """Each block's share (by dwellings) of the NPV of the segments on its path for network option o.
+
+    A segment's users: the blocks the schedule connects to it (new builds of the regime included),
+    plus the block itself.
+    """
     r = OPTIONS[o]
     out = np.zeros(len(blocks))
     if r not in inp.segments:
@@ -41,6 +45,8 @@ def _network_share(
     seg = inp.segments[r]
     npv = segment_npv(inp, r)
     on = (s.option == o) & (s.switch_year < NEVER)
+    nb = np.nonzero(inp.new_build_year <= inp.years[-1])[0]
+    on[[b for b in nb if inp.new_build_opt(b) == r]] = True  # new builds on it share its pipes too
     for i, b in enumerate(blocks):
         k = int(seg.block_segment[b])
         while k >= 0:
