@@ -108,3 +108,32 @@ def test_yearly_heat_loss_of_a_dn100_route_by_hand() -> None:
     assert u == pytest.approx(0.250857, rel=1e-5)
     # 0.250857 W/(m K) * 864,600 K h * 3600 s/h = 0.78081 GJ per metre of route and year
     assert float(loss_gj_per_m_yr(np.array([u]), sc, "mt")[0]) == pytest.approx(0.78081, rel=1e-4)
+
+
+def test_network_share_counts_each_pipe_once_with_new_builds_on_it() -> None:
+    """An existing block and a new build on one LT tree: their shares add up to the pipes built.
+
+    The new build's dwellings share the trunk; before, the existing block alone was charged it.
+    """
+    from heatplan.optimisation.national import _network_share
+    from heatplan.optimisation.objective import segment_npv
+
+    blocks = make_blocks(2, seed=0, dwellings=20, label="A", dwelling_type="meergezins: laag en midden")
+    blocks["dwellings"] = [20, 60]
+    blocks["new_build_year"] = [np.nan, 2027.0]
+    blocks.loc[1, ["heating", "cooking"]] = ["district_heating", "electric"]
+    sc = small_scenario(options={"allowed": ("lt",), "new_build": "lt"})
+    nets = {"lt": tree_network(blocks, "lt", 2.0, "s2", 600.0)}
+    res = optimise(blocks, sc, nets, sources_table(), mip_gap=0.0)
+    inp, s = res.session.inputs, res.schedule
+    assert s.option[0] == 1  # the existing block on LT shares the trunk with the new build
+    y = int(inp.years[-1])
+    share = _network_share(inp, s, 1, np.array([0, 1]), np.array([y, y]))
+    npv, seg = segment_npv(inp, "lt"), inp.segments["lt"]
+    built = np.minimum(s.edge_year["lt"], y) - int(inp.years[0])
+    total = sum(float(npv[k, built[k]]) for k in range(len(seg.parent)))
+    assert share.sum() == pytest.approx(total, rel=1e-9)
+    trunk = int(seg.block_segment[0])
+    while seg.parent[trunk] >= 0:
+        trunk = int(seg.parent[trunk])
+    assert share[0] < total - 0.5 * float(npv[trunk, built[trunk]])  # 20 of 80 dwellings' trunk share
