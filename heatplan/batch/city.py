@@ -141,6 +141,7 @@ def synthetic_district(k: int, scale: float = 1.0, seed: int = 2026, spacing_m: 
         full_c, part_c = all_pc6[c].mean(), pc6[c].mean() - (dx if c == "x_rd" else dy)
         src[c] = part_c + (src[c] - full_c) * shrink + (dx if c == "x_rd" else dy)
     src["capacity_mw"] = (src["capacity_mw"] * factor).clip(lower=0.5)
+    src["peak_boiler_mw"] = src["peak_boiler_mw"] * factor
     shared = f"{name}_shared"
     src["source_id"] = [shared if s == SHARED_FROM else f"{name}_{s}" for s in src["source_id"]]
     src["name"] = [f"{name} {n}" for n in src["name"]]

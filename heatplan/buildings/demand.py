@@ -145,6 +145,21 @@ def block_demand(
     return out
 
 
+def source_peak_kw(
+    blocks: pd.DataFrame, labels: pd.Series | None = None, regime: Regime = "mt"
+) -> np.ndarray:
+    """Each block's share of its source's design peak (kW): large-group simultaneity, space and hot water.
+
+    The figure the optimisation limits a source with (Vesta GTF_w_RV and the hot-water factor).
+    """
+    dem = block_demand(blocks, labels, regime=regime)
+    s_hw = figures().peak.simultaneity_hot_water
+    return np.asarray(
+        space_simultaneity(regime) * dem["space_peak_undiversified_kw"].to_numpy(float)
+        + s_hw * dem["hot_water_peak_undiversified_kw"].to_numpy(float)
+    )
+
+
 def gas_use_m3_per_yr(blocks: pd.DataFrame, labels: pd.Series | None = None) -> pd.Series:
     """Gas use per block: measured ``gas_m3_per_yr`` where given (at the current label), else estimated.
 

@@ -80,10 +80,11 @@ def segment_annual(
     supply_c: float,
     rate: float,
     co2_kg_per_m3: float | None = None,
+    peak_share: np.ndarray | None = None,
 ) -> Annual:
     """Yearly items of network segments: pipe annuity, maintenance, heat lost (as heat to produce)."""
     om = float(figures().economics.om_share_per_yr.distribution_pipes)
-    chain = heat_chain_per_gj(regime, source_cost, supply_c, co2_kg_per_m3)
+    chain = heat_chain_per_gj(regime, source_cost, supply_c, co2_kg_per_m3, peak_share)
     return {
         "network": {"eur": cost_eur * annuity_factor(rate, lifetime_yr("distribution_pipes"))},
         "maintenance": {"eur": cost_eur * om},

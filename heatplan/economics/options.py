@@ -89,17 +89,28 @@ def at_label(blocks: pd.DataFrame, label: str) -> pd.Series:
 
 
 def heat_chain_per_gj(
-    regime: str, source_cost_eur_per_gj: np.ndarray, supply_c: float, co2_kg_per_m3: float | None = None
+    regime: str,
+    source_cost_eur_per_gj: np.ndarray,
+    supply_c: float,
+    co2_kg_per_m3: float | None = None,
+    peak_share: np.ndarray | float | None = None,
 ) -> dict[str, np.ndarray]:
-    """Carriers needed to put 1 GJ of heat into a network (source, peak boilers, pumps, collective HP)."""
+    """Carriers needed to put 1 GJ of heat into a network (source, peak boilers, pumps, collective HP).
+
+    ``peak_share``: the share of an MT source's heat its peak boilers make (per source, from
+    :func:`heatplan.buildings.sources.peak_boiler_heat_share`: 0 without peak boilers); None = the
+    MT figure ``economics.network_heat.mt_peak_boiler_heat_share`` everywhere.
+    """
     e = figures().economics
     nh, g = e.network_heat, figures().gas
     co2 = float(g.co2_kg_per_m3 if co2_kg_per_m3 is None else co2_kg_per_m3)
     src = np.asarray(source_cost_eur_per_gj, float)
     pump_kwh = np.full(src.shape, nh.pump_gje_per_gj * KWH_PER_GJ)
     if regime == "mt":
-        ps = float(nh.mt_peak_boiler_heat_share)
-        gas = np.full(src.shape, ps / nh.peak_boiler_efficiency / g.lower_heating_value_gj_per_m3)
+        ps = np.broadcast_to(
+            np.asarray(nh.mt_peak_boiler_heat_share if peak_share is None else peak_share, float), src.shape
+        )
+        gas = ps / nh.peak_boiler_efficiency / g.lower_heating_value_gj_per_m3
         return {"eur": (1 - ps) * src, "gas_large_m3": gas, "co2_t": gas * co2 / 1000.0,
                 "elec_large_kwh": pump_kwh}  # fmt: skip
     lt = e.lt
@@ -146,6 +157,7 @@ class BlockContext:
     supply_c: tuple[float, float]  # network supply temperatures (mt, lt)
     point: float  # where costs sit between Vesta's min and max
     co2_kg_per_m3: float = 1.78  # CO2 per m3 of gas burnt (scenario prices.co2_kg_per_m3)
+    source_peak_share: np.ndarray | None = None  # (B, 2) peak-boiler heat share at the block's source
 
 
 def _connection(items: OptionItems, blocks: pd.DataFrame, ctx: BlockContext) -> None:
@@ -211,7 +223,10 @@ def _network_energy(items: OptionItems, blocks: pd.DataFrame, ctx: BlockContext)
             items.add("electricity", "elec_hh_kwh", 1, booster_gj * KWH_PER_GJ)
             delivered = delivered - booster_gj
         items.heat_delivered_gj[:, k] = delivered
-        chain = heat_chain_per_gj(regime, ctx.source_heat_cost[:, k], ctx.supply_c[k], ctx.co2_kg_per_m3)
+        share = None if ctx.source_peak_share is None else ctx.source_peak_share[:, k]
+        chain = heat_chain_per_gj(
+            regime, ctx.source_heat_cost[:, k], ctx.supply_c[k], ctx.co2_kg_per_m3, share
+        )
         where = {"eur": "heat_source", "gas_large_m3": "peak_boiler_gas", "co2_t": "co2",
                  "elec_large_kwh": "electricity"}  # fmt: skip
         for carrier, per_gj in chain.items():

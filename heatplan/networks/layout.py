@@ -18,7 +18,8 @@ Several sources: the blocks are split among the sources first, by multi-source r
 region gets its own tree (spanning tree or Steiner tree), so every region is a contiguous
 sub-tree fed by its source. A source claims a node through a node it already holds, nearest
 first, while the diversified design peak of all the blocks it then feeds stays within
-``capacity_mw x (1 - design_loss_share)`` (:mod:`heatplan.scenario.figures`, group ``network``);
+``capacity x (1 - design_loss_share)`` (:mod:`heatplan.scenario.figures`, group ``network``;
+capacity = :func:`heatplan.buildings.sources.deliverable_mw`: base + peak boilers - existing customers);
 the first node that does not fit makes the source full and it claims nothing more. Peaks are
 taken at the label each block will have on the regime: its own, or the weakest label the regime
 serves under ``scenario.label_policy`` if that is better (label B on a 70 °C network). When
@@ -50,6 +51,7 @@ from scipy.spatial import Delaunay, QhullError, cKDTree
 
 from heatplan.buildings.demand import Regime, block_demand, diversified_peak_kw
 from heatplan.buildings.labels import better_of, worst_label_for_supply
+from heatplan.buildings.sources import deliverable_mw
 from heatplan.errors import InputError
 from heatplan.scenario import Scenario
 from heatplan.scenario.figures import figures
@@ -493,7 +495,7 @@ def build_layout(
     bxy = blocks[["x_rd", "y_rd"]].to_numpy(float)
     bids = blocks["block_id"].astype(str).tolist()
     sid = src["source_id"].astype(str).tolist()
-    capacity_mw = src["capacity_mw"].to_numpy(float)
+    capacity_mw = deliverable_mw(src)
     budget_kw = capacity_mw * 1000 * (1 - figures().network.design_loss_share)
     loads = _block_loads(blocks, regime, scenario)
     if streets is None:

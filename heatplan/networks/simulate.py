@@ -339,11 +339,13 @@ def _source_vars(
     act: build.Active, pump: pd.DataFrame, ds: xr.Dataset, sources: pd.DataFrame | None
 ) -> dict[str, tuple[str, np.ndarray]]:
     """Per-source variables: heat, flow, temperatures, lift, pump power, capacity."""
-    from heatplan.buildings.sources import read_sources
+    from heatplan.buildings.sources import deliverable_mw, read_sources
 
     table = read_sources() if sources is None else sources
     cap = (
-        table.set_index(table["source_id"].astype(str))["capacity_mw"].reindex(act.source_ids).to_numpy(float)
+        pd.Series(deliverable_mw(table), index=table["source_id"].astype(str))
+        .reindex(act.source_ids)
+        .to_numpy(float)
     )
     vdot = np.abs(pump["vdot_m3_per_s"].to_numpy(float))
     lift_pa = np.abs(pump["p_to_bar"].to_numpy(float) - pump["p_from_bar"].to_numpy(float)) * 1e5

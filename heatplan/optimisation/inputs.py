@@ -13,8 +13,15 @@ import numpy as np
 import pandas as pd
 
 from heatplan.buildings import costs
-from heatplan.buildings.demand import Regime, block_demand, gas_use_m3_per_yr, space_simultaneity
+from heatplan.buildings.demand import (
+    Regime,
+    block_demand,
+    gas_use_m3_per_yr,
+    source_peak_kw,
+    space_simultaneity,
+)
 from heatplan.buildings.labels import label_rank, to_envelope, worst_label_for_supply
+from heatplan.buildings.sources import deliverable_mw, peak_boiler_heat_share, with_existing_customers
 from heatplan.buildings.stock import STOCK_YEAR
 from heatplan.economics import (
     Annual,
@@ -248,19 +255,14 @@ def _peaks(blocks: pd.DataFrame, labels: list[str | None]) -> tuple[np.ndarray, 
     """Block design peak and large-group source contribution (kW) per option at its label."""
     peak = np.zeros((len(blocks), len(OPTIONS)))
     src_kw = np.zeros((len(blocks), len(OPTIONS)))
-    s_hw = figures().peak.simultaneity_hot_water
     for j, o in enumerate(OPTIONS):
         lab = labels[j] or "A"
         target = pd.Series(lab, index=blocks.index)
         better = label_rank(to_envelope(blocks["label"])) >= label_rank([lab])[0]
         labs = blocks["label"].where(better, target)
         regime: Regime = "lt" if o != "mt" else "mt"
-        dem = block_demand(blocks, labs, regime=regime)
-        peak[:, j] = dem["peak_kw"].to_numpy()
-        src_kw[:, j] = (
-            space_simultaneity(regime) * dem["space_peak_undiversified_kw"]
-            + s_hw * dem["hot_water_peak_undiversified_kw"]
-        ).to_numpy()
+        peak[:, j] = block_demand(blocks, labs, regime=regime)["peak_kw"].to_numpy()
+        src_kw[:, j] = source_peak_kw(blocks, labs, regime)
     return peak, src_kw
 
 
@@ -287,6 +289,7 @@ def _economics(
     heat_cost = dict(
         zip(sources["source_id"].astype(str), sources["heat_cost_eur_per_gj"].astype(float), strict=True)
     )
+    peak_share = dict(zip(sources["source_id"].astype(str), peak_boiler_heat_share(sources), strict=True))
     src_of = {r: (segs[r].block_source if r in segs else np.full(nb, "", dtype=object)) for r in ("mt", "lt")}
     ctx = BlockContext(
         labels=tuple(lab or "A" for lab in labels),  # type: ignore[arg-type]
@@ -299,6 +302,9 @@ def _economics(
             [segs[r].block_folded_loss_gj_per_yr if r in segs else zero for r in ("mt", "lt")], 1
         ),
         source_heat_cost=np.stack([[heat_cost.get(str(x), 0.0) for x in src_of[r]] for r in ("mt", "lt")], 1),
+        source_peak_share=np.stack(
+            [[peak_share.get(str(x), 0.0) for x in src_of[r]] for r in ("mt", "lt")], 1
+        ),
         heat_gas_m3=heat_gas,
         supply_c=(net.mt.supply_temp_c, net.lt.supply_temp_c),
         point=pr.cost_point,
@@ -313,10 +319,12 @@ def _economics(
     seg_annual = {}
     for r, sg in segs.items():
         first = [m[0] if len(m) else -1 for m in sg.members]
-        src = np.array([heat_cost.get(str(sg.block_source[b]), 0.0) if b >= 0 else 0.0 for b in first])
+        sid = [str(sg.block_source[b]) if b >= 0 else "" for b in first]
+        src = np.array([heat_cost.get(s, 0.0) for s in sid])
+        share = np.array([peak_share.get(s, 0.0) for s in sid])
         supply = net.mt.supply_temp_c if r == "mt" else net.lt.supply_temp_c
         seg_annual[r] = segment_annual(
-            sg.cost_eur, sg.loss_gj_per_yr, r, src, supply, pr.discount_rate, pr.co2_kg_per_m3
+            sg.cost_eur, sg.loss_gj_per_yr, r, src, supply, pr.discount_rate, pr.co2_kg_per_m3, share
         )
     return (
         window,
@@ -344,9 +352,10 @@ def _elec_kw(blocks: pd.DataFrame, src_kw: np.ndarray) -> dict[str, np.ndarray]:
 
 
 def _sources_table(sources: pd.DataFrame) -> pd.DataFrame:
-    out = sources[["source_id", "regime", "capacity_mw", "available_year"]].copy()
-    out["capacity_kw"] = out["capacity_mw"].astype(float) * 1000.0
-    return out.drop(columns="capacity_mw").reset_index(drop=True)
+    """Per source what the plan may use at the design peak (kW): base + peak boilers - existing customers."""
+    out = sources[["source_id", "regime", "available_year"]].copy()
+    out["capacity_kw"] = deliverable_mw(sources) * 1000.0
+    return out.reset_index(drop=True)
 
 
 def build_inputs(
@@ -385,7 +394,7 @@ def build_inputs(
     ins_needed, ins_cost, saving = _per_level(blocks, levels, heat, point)
     ins_needed &= (active & need_switch)[:, None]
     peak, src_kw = _peaks(blocks, labels)
-    sources = _with_heat_cost(sources)
+    sources = _with_heat_cost(with_existing_customers(blocks, sources, ys.start))
     window, annual, seg_annual, invest, delivered = _economics(
         blocks, scenario, segs, labels, (peak, src_kw), heat, sources
     )

@@ -16,6 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from heatplan import __version__, failures
+from heatplan.buildings.sources import deliverable_mw, peak_boiler_mw
 from heatplan.buildings.stock import today_mask
 from heatplan.optimisation.accounting import ITEMS
 from heatplan.plan.notes import round_lines
@@ -162,6 +163,11 @@ def _year_vars(blocks: dict[str, Any], plan: Plan, years: list[int]) -> dict[str
     }
 
 
+def _col(table: pd.DataFrame, name: str, fill: float) -> np.ndarray:
+    """A column as numbers, ``fill`` where the table has none."""
+    return table[name].to_numpy(float) if name in table else np.full(len(table), float(fill))
+
+
 def _network_vars(plan: Plan, years: list[int]) -> dict[str, Any]:
     regimes = ["mt", "lt"]
     shape = (len(years), len(regimes))
@@ -182,7 +188,7 @@ def _network_vars(plan: Plan, years: list[int]) -> dict[str, Any]:
         else:
             tlow[i, j] = c.min_supply_temp_c
     avail = np.array(years)[:, None] >= src["available_year"].to_numpy()[None, :]
-    cap = np.where(avail, src["capacity_mw"].to_numpy(float)[None, :], 0.0)
+    cap = np.where(avail, deliverable_mw(src)[None, :], 0.0)
     return {
         "min_supply_temp_c": (("year", "regime"), tmin),
         "heat_loss_pct": (("year", "regime"), loss),
@@ -194,6 +200,9 @@ def _network_vars(plan: Plan, years: list[int]) -> dict[str, Any]:
         "source_y_rd": ("source", src["y_rd"].to_numpy(float)),
         "source_regime": ("source", src["regime"].astype(str).to_numpy()),
         "source_capacity_mw_nominal": ("source", src["capacity_mw"].to_numpy(float)),
+        "source_peak_boiler_mw": ("source", peak_boiler_mw(src)),
+        "source_existing_mw": ("source", _col(src, "existing_mw", 0.0)),
+        "source_existing_dwellings": ("source", _col(src, "existing_dwellings", 0).astype(int)),
         "available_year": ("source", src["available_year"].to_numpy(int)),
     }
 

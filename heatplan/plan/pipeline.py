@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.buildings.labels import better_of, worst_label_for_supply
-from heatplan.buildings.sources import read_sources
+from heatplan.buildings.sources import read_sources, with_existing_customers
 from heatplan.buildings.stock import today_mask
 from heatplan.errors import InfeasibleError
 from heatplan.networks.layout import Layout, build_layout, within_sources
@@ -89,6 +89,7 @@ def lay_out(
     stock: pd.DataFrame, scenario: Scenario, sources: pd.DataFrame, streets: Path | None = None
 ) -> NetworkModels:
     """MT and LT networks over the blocks that may take them, sized at the labels they will have."""
+    sources = with_existing_customers(stock, sources, scenario.years.start)
     existing = today_mask(stock).to_numpy()
     gone_early = (stock["demolition_year"].fillna(9999) <= scenario.years.start).to_numpy()
     layouts: dict[str, Layout] = {}
@@ -124,7 +125,9 @@ def model_inputs(
     For working with the model yourself, e.g. ``PyomoSession(model_inputs(stock, scenario))``.
     """
     stock = stock.reset_index(drop=True)
-    sources = read_sources() if sources is None else sources
+    sources = with_existing_customers(
+        stock, read_sources() if sources is None else sources, scenario.years.start
+    )
     nets = lay_out(stock, scenario, sources, streets)
     networks = {r: NetworkInput.from_layout(nets.layouts[r], nets.sizings[r]) for r in nets.layouts}
     return build_inputs(stock, scenario, networks, sources)
@@ -170,7 +173,10 @@ def run_plan(
     stock = stock.reset_index(drop=True)
     check_stock(stock, scenario)
     warnings = pin_warnings(stock, scenario)
-    sources = read_sources() if sources is None else sources
+    # the dwellings already on district heating take their share of their source first (every layer)
+    sources = with_existing_customers(
+        stock, read_sources() if sources is None else sources, scenario.years.start
+    )
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     prog("laying out and sizing networks", 0, 1)

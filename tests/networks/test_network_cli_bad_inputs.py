@@ -63,6 +63,12 @@ def test_a_plan_folder_is_not_replaced_by_a_simulation(files: tuple[Path, Path],
         ("available_year", "2030.5", ("row 2, column 'available_year' = '2030.5'",)),
         ("x_rd", "4.3", ("row 2, column 'x_rd'", "RD New x")),
         ("regime", "hot", ("row 2, column 'regime' = 'hot'", "mt or lt")),
+        (
+            "peak_boiler_mw",
+            "-1",
+            ("row 2, column 'peak_boiler_mw' = '-1'", "boiler capacity in MW (0 .. 10000)"),
+        ),
+        ("peak_boiler_mw", "lots", ("row 2, column 'peak_boiler_mw' = 'lots'", "or empty")),
     ],
 )
 def test_bad_number_in_the_sources_file(files, tmp_path: Path, column: str, value: str, needles):
@@ -71,6 +77,17 @@ def test_bad_number_in_the_sources_file(files, tmp_path: Path, column: str, valu
     df.loc[0, column] = value
     df.to_csv(sources, index=False)
     before = checksums(tmp_path)
+    assert_user_error(simulate(stock, sources, tmp_path / "out"), "sources.csv", *needles)
+    assert checksums(tmp_path) == before
+
+
+def test_peak_boilers_at_an_lt_source_are_refused(files, tmp_path: Path):
+    stock, sources = files
+    df = pd.read_csv(sources, dtype=str).assign(regime="lt", supply_temp_c="55", return_temp_c="35")
+    df["peak_boiler_mw"] = "5"
+    df.to_csv(sources, index=False)
+    before = checksums(tmp_path)
+    needles = ("row 2, column 'peak_boiler_mw' = '5'", "0 or empty at an lt source")
     assert_user_error(simulate(stock, sources, tmp_path / "out"), "sources.csv", *needles)
     assert checksums(tmp_path) == before
 

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -253,3 +254,22 @@ def test_a_stock_that_needs_nothing_is_refused_before_layout(stock_csv: Path, tm
         before = checksums(tmp_path)
         assert_user_error(plan(tmp_path / name, tmp_path / "out"), name, "no block needs a measure")
         assert checksums(tmp_path) == before
+
+
+def test_existing_customers_above_their_source_are_refused_before_layout(
+    stock_csv: Path, tmp_path: Path, no_layout
+):
+    """Three times the stock's district heating near Leyweg: more than Leyweg and its peak boilers carry."""
+    full = load_stock()
+    dh = full[(full["heating"] == "district_heating") & full["new_build_year"].isna()]
+    dh = dh.assign(dwellings=dh["dwellings"] * 3, floor_area_m2=dh["floor_area_m2"] * 3)
+    path = tmp_path / "with_dh.csv"
+    pd.concat([load_stock(stock_csv), dh]).to_csv(path, index=False)
+    before = checksums(tmp_path)
+    assert_user_error(
+        plan(path, tmp_path / "out"),
+        "embedded zuidwest_sources.csv: row 2, source_id = 'leyweg_geothermal'",
+        "already on district heating",
+        "capacity_mw + peak_boiler_mw = 11.50 MW",
+    )
+    assert checksums(tmp_path) == before
