@@ -369,7 +369,10 @@ def budget(inp: ModelInputs, idx: Index) -> Rows:
 
 
 def source_capacity(inp: ModelInputs, idx: Index) -> Rows:
-    """Heat delivered at design peak per source and year (MW; new builds' load counted first)."""
+    """Heat delivered at design peak per source and year (kW): new builds' load counted first.
+
+    The capacity is what the plan may use (base + peak boilers - existing district-heating customers).
+    """
     rows = Rows()
     for s in inp.sources.itertuples():
         on = inp.block_source == s.source_id
