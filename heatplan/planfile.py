@@ -34,8 +34,14 @@ DWELLINGS_BY_YEAR = {
     "insulated_dwellings_by_year": "insulated_dwellings",
     "induction_dwellings_by_year": "induction_dwellings",
 }
+#: Heat per network and year in plan.nc: variable ``yearly_<name>`` on (year, regime).
+HEAT_VARS = ("connected_dwellings", "heat_delivered_gj", "heat_loss_gj", "vesta_heat_loss_gj")
 #: The failures table in plan.nc: variable ``failure_<column>`` along dim ``failure``.
 FAILURE_COLUMNS = (*failures.STATE_COLUMNS, *failures.COLUMNS)
+#: plan.nc's ``cost_option`` coordinate: the heat options and the reference (a new gas boiler).
+COST_OPTIONS = ("mt", "lt", "hp", "reference")
+#: The columns of option_costs.csv, in order (plan-format.md).
+OPTION_COST_COLUMNS = ("block_id", "option", "item", "eur_per_yr", "npv_eur", "chosen", "option_reason")
 
 
 def strings(da: xr.DataArray | np.ndarray) -> np.ndarray:
@@ -150,6 +156,123 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
     if not out["deadline_met"]:
         out["required_pace_dwellings_per_yr"] = _scalar(a.get("required_pace_dwellings_per_yr"))
         out["earliest_gas_free_year"] = _scalar(a.get("earliest_gas_free_year"))
-    if a.get("national_cost_json"):  # option mix, cost per dwelling, heat per network (docs/economics.md)
+    if "option_cost_npv_eur" in ds:  # option mix, cost per dwelling, heat per network (docs/economics.md)
+        out["national_cost"] = national_cost(ds)
+    elif a.get("national_cost_json"):  # a plan.nc from before these variables
         out["national_cost"] = json.loads(str(a["national_cost_json"]))
     return out
+
+
+def option_costs_frame(ds: xr.Dataset) -> pd.DataFrame:
+    """option_costs.csv from plan.nc: one row per block, option and item that costs something.
+
+    Write it with ``option_costs_frame(ds).to_csv(path, index=False, float_format="%.2f")``.
+    """
+    if "option_cost_npv_eur" not in ds:
+        return pd.DataFrame(columns=list(OPTION_COST_COLUMNS))
+    dims = ("block", "cost_option", "cost_item")
+    eur = np.asarray(ds["option_cost_eur_per_yr"].transpose(*dims).values, float)
+    npv = np.asarray(ds["option_cost_npv_eur"].transpose(*dims).values, float)
+    keep = ~np.isnan(eur) & ((np.abs(eur) > 1e-9) | (np.abs(npv) > 1e-9))
+    b, o, k = np.nonzero(keep)
+    opts = strings(ds["cost_option"])
+    df = pd.DataFrame(
+        {
+            "block_id": strings(ds["block"])[b],
+            "option": opts[o],
+            "item": strings(ds["cost_item"])[k],
+            "eur_per_yr": eur[b, o, k],
+            "npv_eur": npv[b, o, k],
+            "chosen": opts[o] == strings(ds["option"])[b],
+            "option_reason": strings(ds["option_reason"])[b],
+        }
+    )
+    return df.sort_values(["block_id", "option", "item"], kind="stable").reset_index(drop=True)
+
+
+def option_totals(ds: xr.Dataset, var: str = "option_cost_npv_eur") -> pd.DataFrame:
+    """Per block (rows) and option (columns, ``COST_OPTIONS``): the sum of its items; NaN if not allowed."""
+    arr = np.asarray(ds[var].transpose("block", "cost_option", "cost_item").values, float)
+    total = np.where(np.isnan(arr).all(axis=2), np.nan, np.nansum(arr, axis=2))
+    return pd.DataFrame(total, index=strings(ds["block"]), columns=strings(ds["cost_option"]))
+
+
+def _per_dwelling(total: pd.DataFrame, dw: pd.Series) -> dict[str, float]:
+    """Per option: sum over the blocks that may take it / their dwellings (EUR per dwelling)."""
+    out = {}
+    for o in total.columns:
+        on = total[o].notna()
+        if on.any():
+            out[str(o)] = round(float(total.loc[on, o].sum() / dw[on].sum()), 0)
+    return out
+
+
+def national_cost(ds: xr.Dataset) -> dict[str, Any]:
+    """summary.json's ``national_cost``: option mix, cost per dwelling per option, cost per year, heat."""
+    dw = pd.Series(np.asarray(ds["dwellings"].values, float), index=strings(ds["block"]))
+    npv, eur = option_totals(ds), option_totals(ds, "option_cost_eur_per_yr")
+    opt = pd.Series(strings(ds["option"]), index=dw.index)
+    typ = pd.Series(strings(ds["dwelling_type"]) if "dwelling_type" in ds else "", index=dw.index)
+    chosen = [b for b in npv.index if opt[b] in npv.columns and not np.isnan(npv.at[b, opt[b]])]
+    mix = dw[chosen].groupby(opt[chosen]).sum()
+    per_opt = {
+        o: {
+            "npv_eur": round(float(sum(npv.at[b, o] for b in bs) / dw[bs].sum()), 0),
+            "eur_per_yr": round(float(sum(eur.at[b, o] for b in bs) / dw[bs].sum()), 0),
+        }
+        for o, bs in pd.Series(chosen, index=chosen).groupby(opt[chosen]).groups.items()
+    }
+    reason = strings(ds["option_reason"])
+    return {
+        "evaluation_end_year": int(ds["eval_year"].max()),
+        "option_mix_dwellings": {str(k): int(v) for k, v in mix.items()},
+        "option_mix_dwellings_by_type": {
+            str(t): {str(k): int(v) for k, v in g.groupby(opt[g.index]).sum().items()}
+            for t, g in dw[chosen].groupby(typ[chosen])
+        },
+        "chosen_cost_per_dwelling_by_option": per_opt,
+        "every_allowed_cost_per_dwelling_by_option_npv_eur": _per_dwelling(npv.drop(columns="reference"), dw),
+        "blocks_not_on_cheapest_option": int((reason != "").sum()),
+        "national_cost_eur_by_year": _cost_by_eval_year(ds),
+        "network_heat_by_year": _network_heat(ds),
+        "electricity_mwh_by_year": _electricity(ds),
+    }
+
+
+def _cost_by_eval_year(ds: xr.Dataset) -> dict[str, dict[str, float]]:
+    nat = ds["national_cost_eur"].transpose("eval_year", "item")
+    items = strings(ds["item"])
+    return {
+        str(int(y)): {str(k): round(float(v), 0) for k, v in zip(items, row, strict=True) if v}
+        for y, row in zip(nat["eval_year"].values, nat.values, strict=True)
+    }
+
+
+def _network_heat(ds: xr.Dataset) -> dict[str, dict[str, dict[str, float]]]:
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for reg in strings(ds["regime"]):
+        n, delivered, lost, vesta = (
+            np.asarray(ds[f"yearly_{k}"].sel(regime=reg).values, float) for k in HEAT_VARS
+        )
+        out[str(reg)] = {
+            str(int(y)): {
+                "connected_dwellings": int(n[i]),
+                "heat_delivered_gj": round(float(delivered[i]), 0),
+                "heat_loss_gj": round(float(lost[i]), 0),
+                "heat_loss_pct": round(float(100 * lost[i] / delivered[i]) if delivered[i] else 0.0, 1),
+                "vesta_loss_gj": round(float(vesta[i]), 0),
+            }
+            for i, y in enumerate(ds["year"].values)
+        }
+    return out
+
+
+def _electricity(ds: xr.Dataset) -> dict[str, dict[str, float]]:
+    if "electricity_mwh" not in ds:
+        return {}
+    da = ds["electricity_mwh"].transpose("year", "electricity_use")
+    uses = strings(ds["electricity_use"])
+    return {
+        str(int(y)): {str(u): round(float(v), 1) for u, v in zip(uses, row, strict=True)}
+        for y, row in zip(ds["year"].values, da.values, strict=True)
+    }

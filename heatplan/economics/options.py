@@ -88,6 +88,18 @@ def at_label(blocks: pd.DataFrame, label: str) -> pd.Series:
     return blocks["label"].where(better, pd.Series(label, index=blocks.index))
 
 
+def network_electricity_kwh_per_gj(regime: str, supply_c: float) -> dict[str, float]:
+    """Electricity (kWh) to put 1 GJ of heat into a network, per use: pumps and (LT) the collective HP."""
+    e = figures().economics
+    uses = {"network_pumps": float(e.network_heat.pump_gje_per_gj * KWH_PER_GJ)}
+    if regime != "mt":
+        lt = e.lt
+        frac = np.clip((supply_c - 50.0) / 20.0, 0.0, 1.0)
+        spf = lt.collective_spf_at_50c + frac * (lt.collective_spf_at_70c - lt.collective_spf_at_50c)
+        uses["collective_heat_pumps"] = float(KWH_PER_GJ / spf)
+    return uses
+
+
 def heat_chain_per_gj(
     regime: str,
     source_cost_eur_per_gj: np.ndarray,
@@ -105,7 +117,8 @@ def heat_chain_per_gj(
     nh, g = e.network_heat, figures().gas
     co2 = float(g.co2_kg_per_m3 if co2_kg_per_m3 is None else co2_kg_per_m3)
     src = np.asarray(source_cost_eur_per_gj, float)
-    pump_kwh = np.full(src.shape, nh.pump_gje_per_gj * KWH_PER_GJ)
+    elec = network_electricity_kwh_per_gj(regime, supply_c)
+    pump_kwh = np.full(src.shape, elec["network_pumps"])
     if regime == "mt":
         ps = np.broadcast_to(
             np.asarray(nh.mt_peak_boiler_heat_share if peak_share is None else peak_share, float), src.shape
@@ -113,10 +126,7 @@ def heat_chain_per_gj(
         gas = ps / nh.peak_boiler_efficiency / g.lower_heating_value_gj_per_m3
         return {"eur": (1 - ps) * src, "gas_large_m3": gas, "co2_t": gas * co2 / 1000.0,
                 "elec_large_kwh": pump_kwh}  # fmt: skip
-    lt = e.lt
-    frac = np.clip((supply_c - 50.0) / 20.0, 0.0, 1.0)
-    spf = lt.collective_spf_at_50c + frac * (lt.collective_spf_at_70c - lt.collective_spf_at_50c)
-    return {"eur": src, "elec_large_kwh": pump_kwh + KWH_PER_GJ / spf}
+    return {"eur": src, "elec_large_kwh": pump_kwh + elec["collective_heat_pumps"]}
 
 
 def reference_boiler_eur(blocks: pd.DataFrame, point: float) -> np.ndarray:

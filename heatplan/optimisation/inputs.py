@@ -33,6 +33,7 @@ from heatplan.economics import (
     option_items,
 )
 from heatplan.economics.npv import segment_annual
+from heatplan.economics.options import network_electricity_kwh_per_gj
 from heatplan.errors import InputError
 from heatplan.optimisation.network import NetworkInput, Segments, aggregate, coarsen
 from heatplan.scenario import Pin, Scenario
@@ -107,6 +108,8 @@ class ModelInputs:
     corp_efg_year: int | None = None  # the year their E-G labels are gone by (None: rule off)
     dwelling_type: np.ndarray | None = None  # (B,)
     hp_excluded_types: tuple[str, ...] = ()
+    #: per regime, electricity (kWh) per GJ put into the network by use (pumps, collective heat pumps)
+    network_kwh_per_gj: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def n_blocks(self) -> int:
@@ -470,6 +473,10 @@ def build_inputs(
         corp_efg_year=scenario.programme.corporation_efg_gone_by,
         dwelling_type=blocks["dwelling_type"].astype(str).to_numpy(),
         hp_excluded_types=tuple(scenario.options.hp_excluded_dwelling_types),
+        network_kwh_per_gj={
+            r: network_electricity_kwh_per_gj(r, getattr(scenario.networks, r).supply_temp_c)
+            for r in ("mt", "lt")
+        },
     )
 
 

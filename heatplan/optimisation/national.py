@@ -12,17 +12,23 @@ from that year to the end of the evaluation window (EUR of ``prices.base_year``)
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from heatplan.economics import annuity_factor
 from heatplan.economics.options import lifetime_yr
+from heatplan.optimisation.accounting import schedule_costs
 from heatplan.optimisation.cuts import Cut
 from heatplan.optimisation.inputs import NEVER, OPTIONS, ModelInputs
 from heatplan.optimisation.objective import REFERENCE, renovation_factor, segment_npv
 from heatplan.optimisation.schedule import Schedule
+from heatplan.scenario.figures import figures
 
 OPTION_COST_COLUMNS = ("block_id", "option", "item", "eur_per_yr", "npv_eur", "chosen", "option_reason")
+#: Electricity uses reported per modelled year (plan.nc ``electricity_mwh``, docs/economics.md).
+ELECTRICITY_USES = ("heat_pumps", "lt_boosters", "collective_heat_pumps", "network_pumps", "induction")
 
 
 def _basis_year(inp: ModelInputs, s: Schedule) -> np.ndarray:
@@ -205,12 +211,10 @@ def network_heat(
     years = [int(y) for y in inp.years]
     rows = []
     loss_coef = {"mt": 10.5, "lt": 2.6}  # Vesta/CE Delft GJ per connection per year, for comparison
-    nb = inp.new_build_year <= inp.years[-1]
+    opt, first = _block_option(inp, s), _start_year(inp, s)
     for r in ("mt", "lt"):
         o = OPTIONS.index(r)
-        start = np.where((s.option == o) & (s.switch_year < NEVER), s.switch_year, NEVER)
-        nb_r = nb & np.array([inp.new_build_opt(b) == r for b in range(inp.n_blocks)])
-        start = np.where(nb_r, np.maximum(inp.new_build_year, inp.years[0]), start)
+        start = np.where(opt == o, first, NEVER)
         sizing = sizings.get(r)
         edges = built[built["regime"] == r]
         if sizing is not None and "heat_loss_gj_per_yr" in sizing:
@@ -235,3 +239,60 @@ def network_heat(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _block_option(inp: ModelInputs, s: Schedule) -> np.ndarray:
+    """Each block's heat option (index into OPTIONS, -1 none): a new build's, else the schedule's."""
+    nb = inp.new_build_year <= inp.years[-1]
+    nb_opt = np.array([OPTIONS.index(inp.new_build_opt(b)) for b in range(inp.n_blocks)], dtype=int)
+    return np.where(nb, nb_opt, np.where(s.switch_year < NEVER, s.option, -1))
+
+
+def _start_year(inp: ModelInputs, s: Schedule) -> np.ndarray:
+    """Year each block's option starts: a new build's build year (from the first year), else its switch."""
+    nb = inp.new_build_year <= inp.years[-1]
+    return np.where(nb, np.maximum(inp.new_build_year, inp.years[0]), s.switch_year)
+
+
+def carrier_use(inp: ModelInputs, s: Schedule, carrier: str) -> dict[str, np.ndarray]:
+    """Per cost item, the yearly quantity of one carrier per block and window year under the schedule.
+
+    The cost model itself (:func:`heatplan.optimisation.accounting.schedule_costs`) with that
+    carrier's price set to 1 and every other price to 0: the same quantities the costs are made of.
+    """
+    w = inp.window
+    assert w is not None
+    unit = replace(w, price={c: np.full(len(w.years), float(c == carrier)) for c in w.price})
+    return schedule_costs(replace(inp, window=unit), s).by_item
+
+
+def electricity_by_year(inp: ModelInputs, s: Schedule) -> pd.DataFrame:
+    """Per modelled year (rows) and use (columns, ``ELECTRICITY_USES``): electricity demand, MWh/yr.
+
+    Heat pumps and LT boosters: the household electricity of the blocks on ``hp`` and ``lt``;
+    network pumps and (LT) collective heat pumps: the large-user electricity to put the heat
+    delivered and lost into the networks, split by ``inp.network_kwh_per_gj``; induction: the
+    dwellings cooking on induction that the plan converts, at ``[induction] electricity_kwh_per_yr``
+    (not priced in the national cost: docs/economics.md).
+    """
+    w = inp.window
+    assert w is not None
+    cols = w.pos(inp.years)
+    hh = carrier_use(inp, s, "elec_hh_kwh")["electricity"][:, cols]
+    big = carrier_use(inp, s, "elec_large_kwh")
+    large = (big["electricity"] + big["network_heat_loss"])[:, cols]
+    opt = _block_option(inp, s)
+    coll = np.zeros(inp.n_blocks)
+    for r, uses in inp.network_kwh_per_gj.items():
+        coll[opt == OPTIONS.index(r)] = uses.get("collective_heat_pumps", 0.0) / sum(uses.values())
+    on_hp = (opt == OPTIONS.index("hp"))[:, None]
+    ind = (inp.years[None, :] >= s.induction_year[:, None]) & inp.need_induction[:, None]
+    kwh = {
+        "heat_pumps": (hh * on_hp).sum(axis=0),
+        "lt_boosters": (hh * ~on_hp).sum(axis=0),
+        "collective_heat_pumps": (large * coll[:, None]).sum(axis=0),
+        "network_pumps": (large * (1.0 - coll)[:, None]).sum(axis=0),
+        "induction": (ind * inp.dwellings[:, None]).sum(axis=0) * figures().induction.electricity_kwh_per_yr,
+    }
+    mwh = {u: kwh[u] / 1000.0 for u in ELECTRICITY_USES}
+    return pd.DataFrame(mwh, index=pd.Index(inp.years, name="year"))

@@ -19,6 +19,8 @@ from heatplan import __version__, failures
 from heatplan.buildings.sources import deliverable_mw, peak_boiler_mw
 from heatplan.buildings.stock import today_mask
 from heatplan.optimisation.accounting import ITEMS
+from heatplan.optimisation.national import ELECTRICITY_USES
+from heatplan.plan.economics import heat_and_electricity_vars, option_cost_vars
 from heatplan.plan.notes import round_lines
 from heatplan.plan.pipeline import Plan
 from heatplan.planfile import FAILURE_COLUMNS, YEAR_COLUMNS
@@ -105,6 +107,7 @@ def _block_vars(plan: Plan) -> dict[str, Any]:
             ("owner_type", "owner_type"),
             ("street", "street"),
             ("label_now", "label"),
+            ("dwelling_type", "dwelling_type"),
         )
     }
     out.update(
@@ -266,18 +269,6 @@ def _cost_vars(plan: Plan, years: list[int]) -> dict[str, Any]:
     }
 
 
-def _heat_vars(plan: Plan, years: list[int]) -> dict[str, Any]:
-    """Heat delivered and lost per network and modelled year (GJ), from the pipes built."""
-    from heatplan.plan.economics import network_heat
-
-    heat = network_heat(plan).set_index(["year", "regime"])
-    out = {}
-    for col in ("heat_delivered_gj", "heat_loss_gj", "connected_dwellings"):
-        arr = heat[col].unstack("regime").reindex(index=years, columns=["mt", "lt"]).fillna(0.0).to_numpy()
-        out[f"yearly_{col}"] = (("year", "regime"), arr)
-    return out
-
-
 def _round_vars(plan: Plan) -> dict[str, Any]:
     return {
         "round_failures": ("round", np.array([r.n_failures for r in plan.rounds], int)),
@@ -357,12 +348,14 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
         **_year_vars(blocks, plan, years),
         **_network_vars(plan, years),
         **_cost_vars(plan, years),
-        **_heat_vars(plan, years),
+        **heat_and_electricity_vars(plan, years),
         **_round_vars(plan),
         **_failure_vars(plan),
         **_run_vars(plan),
     }
     ids = plan.stock["block_id"].astype(str).to_numpy()
+    option_vars, option_coords = option_cost_vars(plan, ids)
+    data.update(option_vars)
     data["gas_m3"] = (("block", "year"), rd["gas_m3"].reindex(block=ids).fillna(0.0).to_numpy())
     conn = np.nan_to_num(blocks["connection_year"][1], nan=np.inf)
     data["connected"] = (("block", "year"), conn[:, None] <= np.array(years)[None, :])
@@ -378,5 +371,7 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
         "round": [r.number for r in plan.rounds],
         "stage": list(plan.timings_s),
         "eval_year": plan.result.dataset["eval_year"].to_numpy(),
+        "electricity_use": list(ELECTRICITY_USES),
+        **option_coords,
     }
     return xr.Dataset(data, coords=coords, attrs=_attrs(plan))

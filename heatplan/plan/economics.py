@@ -1,22 +1,32 @@
-"""National-cost outputs of a plan folder: option_costs.csv and the summary's ``national_cost``.
+"""National-cost variables of plan.nc: option costs, heat per network, electricity per year.
 
-The tables come from ``heatplan.optimisation.national`` (the same items the optimisation used);
-this module adds the plan's context: dwelling types, the verification loop's cuts, the pipes built.
+The tables come from ``heatplan.optimisation.national`` (the same items and quantities the
+optimisation used); this module adds the plan's context (the verification loop's cuts, the pipes
+built) and lays them out on plan.nc's dimensions (docs/plan-format.md). option_costs.csv and the
+summary's ``national_cost`` block are views of these variables (:mod:`heatplan.planfile`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from heatplan.optimisation.accounting import ITEMS
+from heatplan.optimisation.national import ELECTRICITY_USES
+from heatplan.optimisation.national import electricity_by_year as _electricity_by_year
 from heatplan.optimisation.national import network_heat as _network_heat
 from heatplan.optimisation.national import option_costs as _option_costs
 from heatplan.plan.pipeline import Plan
+from heatplan.planfile import COST_OPTIONS
+
+#: Item of option_costs.csv for a network block's share of the pipes on its path (not a plan.nc item).
+NETWORK_SHARE = "network_share"
 
 
 def option_costs(plan: Plan) -> pd.DataFrame:
-    """option_costs.csv: every allowed option of every active block and the reference, item by item."""
+    """Every allowed option of every active block and the reference, item by item (option_costs.csv)."""
     r = plan.result
     return _option_costs(r.session.inputs, r.schedule, list(r.session.cuts))
 
@@ -27,61 +37,59 @@ def network_heat(plan: Plan) -> pd.DataFrame:
     return _network_heat(r.session.inputs, r.schedule, r.edges, dict(plan.nets.sizings))
 
 
-def economics_summary(plan: Plan, costs: pd.DataFrame) -> dict[str, Any]:
-    """Option mix, cost per dwelling per option, national cost by year and item, heat per network."""
-    ds = plan.result.dataset
-    stock = plan.stock.set_index(plan.stock["block_id"].astype(str))
-    n = stock["dwellings"].astype(float)
-    chosen = costs[costs["chosen"]].groupby(["block_id", "option"])[["npv_eur", "eur_per_yr"]].sum()
-    chosen = chosen.reset_index().set_index("block_id")
-    chosen["n"] = n.reindex(chosen.index).to_numpy()
-    chosen["type"] = stock["dwelling_type"].astype(str).reindex(chosen.index).to_numpy()
-    per_opt = chosen.groupby("option")[["npv_eur", "eur_per_yr", "n"]].sum()
-    every = (
-        costs[costs["option"] != "reference"].groupby(["block_id", "option"])["npv_eur"].sum().reset_index()
-    )
-    every["n"] = n.reindex(every["block_id"]).to_numpy()
-    every_opt = every.groupby("option")[["npv_eur", "n"]].sum()
-    nat = ds["national_cost_eur"]
-    heat = network_heat(plan)
-    items = [str(k) for k in nat["item"].values]
-    by_year = {
-        str(int(y)): {
-            k: round(float(v), 0) for k, v in zip(items, nat.sel(eval_year=y).values, strict=True) if v
-        }
-        for y in nat["eval_year"].values
+def electricity_by_year(plan: Plan) -> pd.DataFrame:
+    """Per modelled year and use: the plan's electricity demand, MWh/yr."""
+    r = plan.result
+    return _electricity_by_year(r.session.inputs, r.schedule)
+
+
+def cost_items(costs: pd.DataFrame) -> list[str]:
+    """The items of option_costs in plan.nc's order: the national cost items, then the network share."""
+    seen = set(costs["item"].astype(str))
+    known = [i for i in (*ITEMS, NETWORK_SHARE) if i in seen]
+    return known + sorted(seen - set(known))
+
+
+def option_cost_vars(plan: Plan, ids: np.ndarray) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Option costs as (block, cost_option, cost_item) arrays; NaN where an option is not allowed.
+
+    An allowed option's items that cost nothing are 0, so that option_costs.csv (the rows that
+    are not NaN and not 0) is a view of these arrays. Returns the variables and the coordinates.
+    """
+    costs = option_costs(plan)
+    items = cost_items(costs)
+    shape = (len(ids), len(COST_OPTIONS), len(items))
+    eur, npv = np.full(shape, np.nan), np.full(shape, np.nan)
+    bpos = {b: i for i, b in enumerate(ids)}
+    b = costs["block_id"].astype(str).map(bpos).to_numpy(int)
+    o = costs["option"].map({k: i for i, k in enumerate(COST_OPTIONS)}).to_numpy(int)
+    k = costs["item"].map({k: i for i, k in enumerate(items)}).to_numpy(int)
+    for arr in (eur, npv):
+        arr[b, o, :] = 0.0  # every item of an option the block may take
+    eur[b, o, k] = costs["eur_per_yr"].to_numpy(float)
+    npv[b, o, k] = costs["npv_eur"].to_numpy(float)
+    reason = costs.groupby("block_id")["option_reason"].first()
+    dims = ("block", "cost_option", "cost_item")
+    data = {
+        "option_cost_eur_per_yr": (dims, eur),
+        "option_cost_npv_eur": (dims, npv),
+        "option_reason": ("block", reason.reindex(ids).fillna("").astype(str).to_numpy()),
     }
-    heat_by_year = {
-        reg: {
-            str(int(row.year)): {
-                "connected_dwellings": int(row.connected_dwellings),
-                "heat_delivered_gj": round(row.heat_delivered_gj, 0),
-                "heat_loss_gj": round(row.heat_loss_gj, 0),
-                "heat_loss_pct": round(row.heat_loss_pct, 1),
-                "vesta_loss_gj": round(row.vesta_loss_gj, 0),
-            }
-            for row in g.itertuples()
-        }
-        for reg, g in heat.groupby("regime")
-    }
-    return {
-        "evaluation_end_year": int(ds["eval_year"].max()),
-        "option_mix_dwellings": {k: int(v) for k, v in chosen.groupby("option")["n"].sum().items()},
-        "option_mix_dwellings_by_type": {
-            t: {k: int(v) for k, v in g.groupby("option")["n"].sum().items()}
-            for t, g in chosen.groupby("type")
-        },
-        "chosen_cost_per_dwelling_by_option": {
-            o: {
-                "npv_eur": round(float(r["npv_eur"] / r["n"]), 0),
-                "eur_per_yr": round(float(r["eur_per_yr"] / r["n"]), 0),
-            }
-            for o, r in per_opt.iterrows()
-        },
-        "every_allowed_cost_per_dwelling_by_option_npv_eur": {
-            o: round(float(r["npv_eur"] / r["n"]), 0) for o, r in every_opt.iterrows()
-        },
-        "blocks_not_on_cheapest_option": int(costs.loc[costs["option_reason"] != "", "block_id"].nunique()),
-        "national_cost_eur_by_year": by_year,
-        "network_heat_by_year": heat_by_year,
-    }
+    return data, {"cost_option": list(COST_OPTIONS), "cost_item": items}
+
+
+def heat_and_electricity_vars(plan: Plan, years: list[int]) -> dict[str, Any]:
+    """Heat delivered and lost per network and modelled year (GJ); electricity per year and use (MWh)."""
+    heat = network_heat(plan).set_index(["year", "regime"])
+    out: dict[str, Any] = {}
+    for col, name in (
+        ("heat_delivered_gj", "yearly_heat_delivered_gj"),
+        ("heat_loss_gj", "yearly_heat_loss_gj"),
+        ("connected_dwellings", "yearly_connected_dwellings"),
+        ("vesta_loss_gj", "yearly_vesta_heat_loss_gj"),
+    ):
+        arr = heat[col].unstack("regime").reindex(index=years, columns=["mt", "lt"]).fillna(0.0).to_numpy()
+        out[name] = (("year", "regime"), arr)
+    elec = electricity_by_year(plan).reindex(index=years, columns=list(ELECTRICITY_USES)).fillna(0.0)
+    out["electricity_mwh"] = (("year", "electricity_use"), elec.to_numpy(float))
+    return out

@@ -15,7 +15,7 @@ import pandas as pd
 from heatplan.plan.dataset import plan_dataset
 from heatplan.plan.notes import round_lines
 from heatplan.plan.pipeline import Plan
-from heatplan.planfile import schedule_frame, summary
+from heatplan.planfile import option_costs_frame, schedule_frame, summary
 
 
 def rounds_frame(plan: Plan) -> pd.DataFrame:
@@ -37,14 +37,10 @@ def rounds_frame(plan: Plan) -> pd.DataFrame:
 
 
 def write_plan(plan: Plan, out_dir: Path) -> dict[str, Any]:
-    """Write plan.nc, schedule.csv, summary.json, scenario.toml and rounds.csv into ``out_dir``."""
-    from heatplan.plan.economics import economics_summary, option_costs
-
+    """Write plan.nc, its views (schedule, summary, option costs), scenario.toml and rounds.csv."""
     ds = plan_dataset(plan)
-    opt_costs = option_costs(plan)
-    ds.attrs["national_cost_json"] = json.dumps(economics_summary(plan, opt_costs), ensure_ascii=False)
     summ = summary(ds)
-    opt_costs.to_csv(out_dir / "option_costs.csv", index=False, float_format="%.2f")
+    option_costs_frame(ds).to_csv(out_dir / "option_costs.csv", index=False, float_format="%.2f")
     ds.attrs["summary_json"] = json.dumps(summ, ensure_ascii=False)
     schedule_frame(ds).to_csv(out_dir / "schedule.csv", index=False)
     (out_dir / "summary.json").write_text(json.dumps(summ, indent=2, ensure_ascii=False), encoding="utf-8")
