@@ -32,9 +32,9 @@ class Chart:
 
     chart_id: str
     title: str
-    x: Sequence[int]
+    x: Sequence[int] | Sequence[str]
     series: list[Series]
-    kind: str = "bar"  # "bar" (grouped), "stack" or "line"
+    kind: str = "bar"  # "bar" (grouped), "stack", "line" or "groupstack"
     y_label: str = ""
     y_fmt: Callable[[float], str] = field(default=lambda v: f"{v:,.0f}")
     tip_fmt: Callable[[float], str] | None = None  # values in tooltips (default: y_fmt)
@@ -42,6 +42,9 @@ class Chart:
     y_max: float | None = None
     vlines: list[tuple[float, str]] = field(default_factory=list)  # (x value, label)
     hlines: list[tuple[float, str]] = field(default_factory=list)  # (y value, label)
+    #: "groupstack": per category, the labels of its stacked bars; a series then has one value per
+    #: bar, category after category (``values[i * len(sub[0]) + j]``)
+    sub: Sequence[Sequence[str]] = ()
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
@@ -66,9 +69,11 @@ def _finite(vals: Sequence[float]) -> list[float]:
 
 
 def _y_range(c: Chart) -> tuple[float, float]:
-    if c.kind == "stack":
-        n = len(c.x)
+    if c.kind in ("stack", "groupstack"):
+        n = len(c.series[0].values) if c.series else 0
         pos = [sum(max(_f(s.values[i]), 0.0) for s in c.series) for i in range(n)]
+        if c.kind == "groupstack" and c.y_max is not None:
+            pos = [min(p, c.y_max) for p in pos]
         neg = [sum(min(_f(s.values[i]), 0.0) for s in c.series) for i in range(n)]
         vals = pos + neg
     else:
@@ -143,7 +148,13 @@ def _axes(c: Chart, f: _Frame) -> list[str]:
     out.append(el("line", x1=_L, x2=W - _R, y1=y0, y2=y0, stroke="#888"))
     every = max(1, math.ceil(len(c.x) / 16))
     for i, xv in enumerate(c.x):
-        if i % every == 0:
+        if c.kind == "groupstack":
+            out.append(el("text", str(xv), x=f.x(i), y=H - _B + 30, text_anchor="middle", font_size=10))
+            m = len(c.sub[i])
+            for j, name in enumerate(c.sub[i]):
+                x = f.x(i) - f.band * 0.4 + (j + 0.5) * f.band * 0.8 / m
+                out.append(el("text", name, x=x, y=H - _B + 13, text_anchor="middle", font_size=9))
+        elif i % every == 0:
             out.append(el("text", str(xv), x=f.x(i), y=H - _B + 16, text_anchor="middle"))
     if c.y_label:
         turn = f"translate(14,{(H + f.top - _B) / 2:.0f}) rotate(-90)"
@@ -220,6 +231,31 @@ def _stack(c: Chart, f: _Frame) -> list[str]:
     return out
 
 
+def _group_stack(c: Chart, f: _Frame) -> list[str]:
+    """Per category, one stacked bar per sub-label (e.g. per option), side by side."""
+    out: list[str] = []
+    for i, xv in enumerate(c.x):
+        m = len(c.sub[i])
+        bw = f.band * 0.8 / m
+        for j, name in enumerate(c.sub[i]):
+            ends = {True: 0.0, False: 0.0}
+            x0 = f.x(i) - f.band * 0.4 + j * bw
+            for s in c.series:
+                v = _f(s.values[i * m + j])
+                if v == 0:
+                    continue
+                base = ends[v > 0]
+                ends[v > 0] = base + v
+                y0, y1 = sorted((f.y(min(base, f.hi)), f.y(min(base + v, f.hi))))
+                tip = f"{s.label} – {xv} {name}: {_tip(c)(v)}"
+                out.append(tipped("rect", tip, class_="bar", x=x0, y=y0, width=bw * 0.9,
+                                  height=max(y1 - y0, 0.0), fill=s.colour))  # fmt: skip
+            if ends[True] > f.hi:  # off the scale: the bar is cut at the top and its total written there
+                out.append(el("text", f"↑ {c.y_fmt(ends[True])}", x=x0 + bw * 0.45, y=f.top - 4,
+                              text_anchor="middle", font_size=9, fill="#b42318"))  # fmt: skip
+    return out
+
+
 def _lines(c: Chart, f: _Frame) -> list[str]:
     """One polyline per run of finite values (gaps where a value is missing), dots with tooltips."""
     out: list[str] = []
@@ -246,8 +282,9 @@ def _markers(c: Chart, f: _Frame) -> list[str]:
     out: list[str] = []
     red = {"stroke": "#c00", "stroke_dasharray": "4,3"}
     for xv, label in c.vlines if c.x else []:
-        step = (c.x[1] - c.x[0]) if len(c.x) > 1 else 1
-        x = f.x((xv - c.x[0]) / step)
+        xs = [float(v) for v in c.x]
+        step = (xs[1] - xs[0]) if len(xs) > 1 else 1
+        x = f.x((xv - xs[0]) / step)
         out.append(el("line", class_="marker", x1=x, x2=x, y1=f.top - 4, y2=H - _B, stroke_width=1.5, **red))
         out.append(el("text", label, x=x - 4, y=H - _B - 6, font_size=11, fill="#c00", text_anchor="end"))
     for yv, label in c.hlines:
@@ -262,7 +299,7 @@ def render(c: Chart) -> str:
     layout = _legend_layout(c)
     top = (max(y for _, y, _ in layout) if layout else 18.0) + 20
     f = _Frame(c, top)
-    body = {"bar": _bars, "stack": _stack, "line": _lines}[c.kind](c, f)
+    body = {"bar": _bars, "stack": _stack, "line": _lines, "groupstack": _group_stack}[c.kind](c, f)
     head = el(
         "svg", "", id=c.chart_id, class_="chart", viewBox=f"0 0 {W} {H}", role="img", aria_label=c.title
     )

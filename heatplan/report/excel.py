@@ -1,4 +1,4 @@
-"""schedule.xlsx: a summary sheet and one sheet per owner (one row per block, one column per year)."""
+"""schedule.xlsx: a summary sheet, a sheet per owner (a row per block, a column per year), national costs."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from heatplan.planfile import SCHEDULE_COLUMNS, YEAR_COLUMNS
+from heatplan.report.excel_national import sheet_titles, write_national_sheets
 from heatplan.report.plan_data import (
     Plan,
     block_frame,
@@ -263,10 +264,11 @@ def write_excel(plan: Plan, path: Path, lang: str = "nl") -> Path:
         fmt = _Formats(wb)
         _summary_sheet(wb, plan, text, fmt)
         owners = sorted(blocks["owner"].unique(), key=str.casefold)
-        names = sheet_names(owners, (text["summary"],), text)
+        names = sheet_names(owners, (text["summary"], *sheet_titles(plan.ds, text)), text)
         for owner in owners:
             sel = blocks["owner"] == owner
             _owner_sheet(wb, names[owner], blocks[sel], meas[sel], text, fmt)
+        write_national_sheets(wb, plan.ds, text, fmt)
     finally:
         wb.close()
     return path

@@ -13,6 +13,7 @@ import xarray as xr
 from heatplan.report import charts
 from heatplan.report.charts import PALETTE, Chart, Series
 from heatplan.report.maps import REGIME_COLOURS, legend_html, render_map
+from heatplan.report.national import by_group
 from heatplan.report.plan_data import (
     Plan,
     block_frame,
@@ -114,13 +115,12 @@ def _plan_charts(plan: Plan, t: Text) -> list[str]:
         "chart-gas-free", t["ch_gas_free"], years, [share], "line", y_label="%", y_fmt=t.whole,
         tip_fmt=lambda v: t.num(v, 1), y_min=0, y_max=100, vlines=vl, hlines=[(100.0, "100 %")],
     )  # fmt: skip
-    cby = cost_by_year(plan.ds) / 1e6
+    cby = by_group(cost_by_year(plan.ds)) / 1e6
     series = [
-        Series(t.item(c), cby[c].tolist(), PALETTE[i % len(PALETTE)]) for i, c in enumerate(cby.columns)
+        Series(t[f"g_{c}"], cby[c].tolist(), PALETTE[i % len(PALETTE)]) for i, c in enumerate(cby.columns)
     ]
-    unit = "mln EUR" if t.lang == "nl" else "million EUR"
     stack = Chart(
-        "chart-cost", t["ch_cost"], years, series, "stack", y_label=unit,
+        "chart-cost", t["ch_cost"], years, series, "stack", y_label=t["mln_eur"],
         y_fmt=lambda v: t.num(v, 1), tip_fmt=lambda v: t.num(v, 3),
     )  # fmt: skip
     return [_figure(bars), _figure(line), _figure(stack)]
@@ -253,14 +253,16 @@ def _verification(plan: Plan, blocks: pd.DataFrame, t: Text) -> str:
 
 def render_html(plan: Plan, lang: str = "nl") -> str:
     """The whole report page as text."""
+    from heatplan.report.html_national import national_section  # it uses this module's tables
+
     t = Text(lang)
     ds = plan.ds
     blocks = block_frame(ds)
     title = f"{t['title']} – {t['scenario']} {plan.scenario_name}"
     sections = [
         ("kerncijfers", t["key_figures"]), ("grafieken", t["charts"]), ("net", t["network"]),
-        ("kaart", t["map"]), ("wijken", t["by_wijk"]), ("eigenaren", t["by_owner"]),
-        ("verificatie", t["rounds"]),
+        ("nationaal", t["national"]), ("kaart", t["map"]), ("wijken", t["by_wijk"]),
+        ("eigenaren", t["by_owner"]), ("verificatie", t["rounds"]),
     ]  # fmt: skip
     nav = "".join(f'<a href="#{a}">{escape(b)}</a>' for a, b in sections)
     h2 = {a: f'<h2 id="{a}">{escape(b)}</h2>' for a, b in sections}
@@ -278,6 +280,7 @@ def render_html(plan: Plan, lang: str = "nl") -> str:
         h2["kerncijfers"], _key_figures(plan, t),
         h2["grafieken"], '<div class="grid">', *_plan_charts(plan, t), "</div>",
         h2["net"], '<div class="grid">', *_network_charts(plan, t), "</div>",
+        h2["nationaal"], *national_section(plan, t),
         h2["kaart"],
         f"<figure><figcaption>{escape(t['map_caption'])}</figcaption>{map_svg}",
         f"{legend_html(plan.years, t)}</figure>",
