@@ -14,16 +14,17 @@ import xarray as xr
 
 from heatplan.planfile import COST_OPTIONS, HEAT_VARS, national_cost, option_totals, strings
 
-#: Cost items grouped for the charts (the workbook lists every item). Unknown items go to "other".
+#: Cost items grouped for the charts (the workbook lists every item). Unknown items go to "other";
+#: "connection" and "source" are the items of plans made before the national costs.
 COST_GROUPS: dict[str, tuple[str, ...]] = {
     "insulation": ("insulation",),
     "installations": (
         "heat_pump", "delivery_set", "in_building", "project_management", "substation", "lt_booster",
-        "gas_boiler", "gas_removal", "induction",
+        "gas_boiler", "gas_removal", "induction", "connection",
     ),
     "network": (
         "network", "network_share", "service_pipes", "transfer_station", "collective_heat_pump",
-        "bypass_capex",
+        "bypass_capex", "source",
     ),
     "grid_reinforcement": ("grid_reinforcement",),
     "maintenance": ("maintenance",),

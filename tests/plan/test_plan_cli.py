@@ -3,41 +3,18 @@
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 from click.testing import CliRunner
 
-from heatplan.buildings.stock import load_stock
 from heatplan.cli.main import cli
 
-LEYWEG = (78397.0, 452522.0)
-
 
 @pytest.fixture(scope="module")
-def small_stock(tmp_path_factory) -> Path:
-    """The 30 existing blocks nearest the Leyweg source, none demolished, as a CSV."""
-    b = load_stock()
-    b = b[b["new_build_year"].isna() & b["demolition_year"].isna()]
-    d = np.hypot(b["x_rd"] - LEYWEG[0], b["y_rd"] - LEYWEG[1])
-    small = b.loc[d.sort_values().index[:30]]
-    path = tmp_path_factory.mktemp("stock") / "small.csv"
-    small.to_csv(path, index=False)
-    return path
-
-
-@pytest.fixture(scope="module")
-def plan_dir(small_stock: Path, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("plans") / "base"
-    res = CliRunner().invoke(
-        cli, ["plan", "--stock", str(small_stock), "--out", str(out), "--time-limit", "60"]
-    )
-    assert res.exit_code == 0, res.output
-    solver = json.loads((out / "summary.json").read_text())["solver"]
-    assert solver["certified"] is True and solver["gap"] <= solver["mip_gap"] == 0.01
-    assert res.output.splitlines()[-1] == f"the schedule is certified: {solver['reason']}"
-    return out
+def plan_dir(small_plan_dir: Path) -> Path:
+    """The plan of the small stock (tests/conftest.py), made once for the session."""
+    return small_plan_dir
 
 
 def test_plan_writes_every_file_with_consistent_numbers(plan_dir: Path, small_stock: Path):
@@ -101,13 +78,15 @@ def test_bad_scenarios_leave_no_output(small_stock: Path, tmp_path: Path):
 
 def test_summary_and_schedule_are_views_of_plan_nc(plan_dir: Path):
     """plan.nc first: summary.json and schedule.csv are exactly what heatplan.planfile reads from it."""
-    from heatplan.planfile import schedule_frame, summary
+    from heatplan.planfile import option_costs_frame, schedule_frame, summary
 
     with xr.open_dataset(plan_dir / "plan.nc", engine="h5netcdf") as ds0:
         ds = ds0.load()
     text = json.dumps(summary(ds), indent=2, ensure_ascii=False)
     assert text == (plan_dir / "summary.json").read_text(encoding="utf-8")
     assert schedule_frame(ds).to_csv(index=False) == (plan_dir / "schedule.csv").read_text()
+    costs = option_costs_frame(ds).to_csv(index=False, float_format="%.2f")
+    assert costs == (plan_dir / "option_costs.csv").read_text()
 
 
 def test_plan_outputs_and_dataset_do_not_import_each_other():
