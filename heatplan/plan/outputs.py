@@ -46,5 +46,7 @@ def write_plan(plan: Plan, out_dir: Path) -> dict[str, Any]:
     (out_dir / "summary.json").write_text(json.dumps(summ, indent=2, ensure_ascii=False), encoding="utf-8")
     (out_dir / "scenario.toml").write_text(ds.attrs["scenario_toml"], encoding="utf-8")
     rounds_frame(plan).to_csv(out_dir / "rounds.csv", index=False)
-    ds.to_netcdf(out_dir / "plan.nc", engine="h5netcdf")
+    # the option costs (block x option x item, mostly NaN or 0) compress well
+    packed = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars if str(v).startswith("option_cost_")}
+    ds.to_netcdf(out_dir / "plan.nc", engine="h5netcdf", encoding=packed)
     return summ
