@@ -207,6 +207,19 @@ def _per_dwelling(total: pd.DataFrame, dw: pd.Series) -> dict[str, float]:
     return out
 
 
+def _per_dwelling_by_item(ds: xr.Dataset, dw: pd.Series) -> dict[str, dict[str, float]]:
+    """Per option (and the reference), per item: NPV over the blocks that may take it / their dwellings."""
+    arr = np.asarray(ds["option_cost_npv_eur"].transpose("block", "cost_option", "cost_item").values, float)
+    items = strings(ds["cost_item"])
+    out = {}
+    for j, o in enumerate(strings(ds["cost_option"])):
+        on = ~np.isnan(arr[:, j, :]).all(axis=1)
+        if on.any():
+            per = np.nansum(arr[on, j, :], axis=0) / dw.to_numpy()[on].sum()
+            out[str(o)] = {str(k): round(float(v), 0) for k, v in zip(items, per, strict=True) if round(v)}
+    return out
+
+
 def national_cost(ds: xr.Dataset) -> dict[str, Any]:
     """summary.json's ``national_cost``: option mix, cost per dwelling per option, cost per year, heat."""
     dw = pd.Series(np.asarray(ds["dwellings"].values, float), index=strings(ds["block"]))
@@ -232,6 +245,7 @@ def national_cost(ds: xr.Dataset) -> dict[str, Any]:
         },
         "chosen_cost_per_dwelling_by_option": per_opt,
         "every_allowed_cost_per_dwelling_by_option_npv_eur": _per_dwelling(npv.drop(columns="reference"), dw),
+        "every_allowed_npv_eur_per_dwelling_by_item": _per_dwelling_by_item(ds, dw),
         "blocks_not_on_cheapest_option": int((reason != "").sum()),
         "national_cost_eur_by_year": _cost_by_eval_year(ds),
         "network_heat_by_year": _network_heat(ds),

@@ -99,9 +99,50 @@ def _echo_summary(s: dict[str, Any], out_dir: Path, replaced: bool = False) -> N
     )
     if s.get("warnings"):
         click.echo(f"{len(s['warnings'])} warning(s), listed above and in summary.json")
+    for line in national_lines(s):
+        click.echo(line)
     click.echo(f"wrote {out_dir}/" + (" (it replaces the earlier plan there)" if replaced else ""))
     for line in proof_lines(s):
         click.echo(line)
+
+
+def national_lines(s: dict[str, Any]) -> list[str]:
+    """The option mix, its cost per dwelling, the networks' heat loss and the cost items behind the mix."""
+    nc = s.get("national_cost")
+    if not nc or not nc.get("option_mix_dwellings"):
+        return []
+    mix, chosen = nc["option_mix_dwellings"], nc["chosen_cost_per_dwelling_by_option"]
+    n = sum(mix.values())
+    parts = [
+        f"{o} {d:,} dwellings ({100 * d / n:.0f}%, {chosen[o]['npv_eur']:,.0f} EUR each)"
+        for o, d in mix.items()
+    ]
+    end = nc["evaluation_end_year"]
+    lines = [f"option mix (national cost per dwelling, NPV to {end}): " + "; ".join(parts)]
+    heat = nc.get("network_heat_by_year", {})
+    last = max((y for rows in heat.values() for y in rows), default=None)
+    lost = [
+        f"{reg.upper()} {r['heat_loss_gj']:,.0f} GJ ({r['heat_loss_pct']:.1f}% of "
+        f"{r['heat_delivered_gj']:,.0f} GJ delivered; Vesta/CE Delft's figure per connection: "
+        f"{r['vesta_loss_gj']:,.0f} GJ)"
+        for reg, rows in heat.items()
+        if (r := rows.get(last, {})).get("heat_delivered_gj")
+    ]
+    if lost:
+        lines.append(f"heat lost by the networks in {last}: " + "; ".join(lost))
+    why = []
+    for o, items in nc.get("every_allowed_npv_eur_per_dwelling_by_item", {}).items():
+        top = sorted(items.items(), key=lambda kv: -kv[1])[:3]
+        main = ", ".join(f"{k} {v:,.0f}" for k, v in top)
+        why.append(
+            f"{'gas boiler (reference)' if o == 'reference' else o} {sum(items.values()):,.0f} ({main})"
+        )
+    if why:
+        lines.append(
+            f"why: NPV per dwelling to {end} of each option over the blocks that may take it: "
+            + "; ".join(why)
+        )
+    return lines
 
 
 def proof_lines(s: dict[str, Any]) -> list[str]:

@@ -104,8 +104,7 @@ def _options_sheet(ws: Worksheet, ds: xr.Dataset, text: Text, fmts: tuple[Format
         totals = option_totals(ds).loc[typ["block_id"]]
         per = totals.div(typ.set_index("block_id")["dwellings"], axis=0)
         tab = typ.set_index("block_id")[["dwelling_type", "label_now", "dwellings", "option"]]
-        tab = tab.join(per.rename(columns=lambda o: f"{text.option(o)} [EUR/woning]" if text.lang == "nl"
-                                  else f"{text.option(o)} [EUR/dwelling]"))  # fmt: skip
+        tab = tab.join(per.rename(columns=lambda o: f"{text.option(o)} {text['npv_per_dwelling']}"))
         heads = [text["typical_block"], text["dwelling_type"], text["c_label_now"], text["c_dwellings"],
                  text["c_option"], *tab.columns[4:]]  # fmt: skip
         _frame(ws, r, text["typical_blocks"], tab, heads, fmts)

@@ -60,7 +60,7 @@ def typical_chart_data(ds: xr.Dataset) -> tuple[pd.DataFrame, dict[str, pd.DataF
     for b in typ["block_id"]:
         per = block_option_costs(ds, b)
         allowed = per.notna().any(axis=1)
-        costs[b] = by_group(per.fillna(0.0)).where(allowed, np.nan)
+        costs[b] = by_group(per.fillna(0.0)).where(allowed, np.nan, axis=0)
     return typ, costs
 
 

@@ -156,3 +156,25 @@ def test_option_costs_every_allowed_option_and_the_reasons(plan_dir: Path, small
     assert total == pytest.approx(float(ds["national_cost_eur"].sum()), rel=1e-6, abs=50.0)
     assert float(ds["yearly_heat_loss_gj"].sel(regime="mt").max()) >= 0.0
     ds.close()
+
+
+def test_the_closing_note_gives_the_mix_its_cost_the_heat_loss_and_why(plan_dir: Path):
+    from heatplan.cli.plan import national_lines
+
+    s = json.loads((plan_dir / "summary.json").read_text())
+    nat = s["national_cost"]
+    lines = national_lines(s)
+    mix = nat["option_mix_dwellings"]
+    n = sum(mix.values())
+    for o, d in mix.items():
+        npv = nat["chosen_cost_per_dwelling_by_option"][o]["npv_eur"]
+        assert f"{o} {d:,} dwellings ({100 * d / n:.0f}%, {npv:,.0f} EUR each)" in lines[0]
+    mt = nat["network_heat_by_year"]["mt"]["2040"]
+    assert lines[1].startswith("heat lost by the networks in 2040: MT ")
+    assert f"({mt['heat_loss_pct']:.1f}% of {mt['heat_delivered_gj']:,.0f} GJ delivered" in lines[1]
+    by_item = nat["every_allowed_npv_eur_per_dwelling_by_item"]
+    ref = by_item["reference"]
+    assert f"gas boiler (reference) {sum(ref.values()):,.0f} (" in lines[2]
+    # the items per dwelling add up to the option's NPV per dwelling over the blocks that may take it
+    for o, per in nat["every_allowed_cost_per_dwelling_by_option_npv_eur"].items():
+        assert sum(by_item[o].values()) == pytest.approx(per, abs=len(by_item[o]))
