@@ -72,7 +72,9 @@ def _typical_chart(ds: xr.Dataset, t: Text) -> Chart | None:
     opts = list(COST_OPTIONS)
     sub, labels = [], []
     for r in typ.itertuples():
-        sub.append([t[f"os_{o}"] + ("*" if o == r.option else "") for o in opts])
+        allowed = costs[r.block_id].notna().any(axis=1)
+        names = [t[f"os_{o}"] + ("*" if o == r.option else "") for o in opts]
+        sub.append([w if allowed.get(o, False) else f"({w})" for o, w in zip(opts, names, strict=True)])
         labels.append(f"{t.dwelling_type(str(r.dwelling_type))} {r.label_now}")
     series = []
     for i, g in enumerate(groups):

@@ -200,7 +200,7 @@ _NL: dict[str, str] = {
     "e_network_pumps": "netpompen",
     "e_induction": "inductiekoken",
     "ch_typical": "Kosten per woning per optie voor de typische blokken "
-    "[EUR per woning, contante waarde; * = gekozen optie]",
+    "[EUR per woning, contante waarde; * = gekozen optie, (..) = niet toegestaan]",
     "eur_per_dwelling_npv": "EUR/woning (contante waarde {base} t/m {end})",
     "typical_blocks": "Typische blokken: het mediane blok van de grootste groepen (woningtype en label nu)",
     "group": "Groep",
@@ -410,7 +410,7 @@ _EN: dict[str, str] = {
     "e_network_pumps": "network pumps",
     "e_induction": "induction cooking",
     "ch_typical": "Cost per dwelling by option for the typical blocks "
-    "[EUR per dwelling, net present value; * = option chosen]",
+    "[EUR per dwelling, net present value; * = option chosen, (..) = not allowed]",
     "eur_per_dwelling_npv": "EUR/dwelling (NPV {base}, to {end})",
     "typical_blocks": "Typical blocks: the median block of the largest groups (dwelling type and label now)",
     "group": "Group",
