@@ -1,6 +1,6 @@
 """The workbook's national-cost sheets: cost per year and item, options, heat and electricity, option costs.
 
-Excel holds 1,048,576 rows per sheet; option_costs.csv of the default plan has about 100,000, and a
+Excel holds 1,048,576 rows per sheet; option_costs.csv of the default plan has 51,863, and a
 larger one continues on numbered sheets.
 """
 
