@@ -53,6 +53,7 @@ def check(
     out += _per_block(inp, s, hard_deadline)
     out += _network(inp, s)
     out += _yearly(inp, s)
+    out += _pace_floor(inp, s, hard_deadline)
     out += _sources(inp, s)
     out += _pins(inp, s)
     out += _induction_window(inp, s)
@@ -202,6 +203,23 @@ def _yearly(inp: ModelInputs, s: Schedule) -> list[str]:
         for owner, eur in inp.budget_owner.items():
             if spend.get(owner, 0.0) > eur * (1 + TOL):
                 out.append(f"{year}: {owner} invests {spend[owner]:,.0f} EUR over its budget {eur:,.0f}")
+    return out
+
+
+def _pace_floor(inp: ModelInputs, s: Schedule, hard: bool) -> list[str]:
+    """Existing dwellings switched by the end of each year at least the cumulative pace floor."""
+    floor = inp.floor_cumulative()
+    if floor is None or not hard:
+        return []
+    out = []
+    for t, year in enumerate(inp.years):
+        done = (s.option >= 0) & (s.switch_year <= year) & inp.active & inp.need_switch
+        n = float(inp.dwellings[done].sum())
+        if n < floor[t] - TOL:
+            out.append(
+                f"{year}: {n:.0f} dwellings switched by the end of the year, below the programme's "
+                f"pace floor of {floor[t]:.0f}"
+            )
     return out
 
 

@@ -2,7 +2,8 @@
 
 Each block takes its cheapest allowed option (connection + source + insulation); blocks are then
 placed year by year, most gas per dwelling first, while the yearly capacities, budgets and
-source capacities allow; insulation and induction go in the switch year. Pinned years are
+source capacities allow; insulation and induction go in the switch year. Under the programme's
+pace floor, blocks next in that order go early until each year's cumulative floor is reached. Pinned years are
 placed first. Segments are built when their first downstream block connects. Cuts added by the
 verification loop (a derated source, a branch load before a far block, a delay) are kept too
 where they are rows over connection decisions (``CutBook``): a block waits while a cut wants
@@ -92,6 +93,8 @@ def greedy_schedule(
     pinned, forbidden = _pinned_years(inp), _forbidden(inp)
     order = sorted(todo.tolist(), key=lambda b: (b not in pinned, prio[b]))
     loads = _Loads(inp, book.fresh() if book is not None else None)
+    floor = None if idx.elastic else inp.floor_cumulative()
+    done = 0.0  # existing dwellings switched before year t
     for t, year in enumerate(inp.years):
         used = {"switch": 0.0, "ins": 0.0, "ind": 0.0, "budget": 0.0}
         owner_used: dict[str, float] = {}
@@ -99,7 +102,8 @@ def greedy_schedule(
         early = _cannot_wait(inp, order, t)
         for b in order:
             ok = pinned.get(b, year) == year and year not in forbidden.get(b, set())
-            ok &= t >= target[b] or b in pinned or b in early
+            short = floor is not None and inp.need_switch[b] and done + used["switch"] < floor[t] - 1e-6
+            ok &= t >= target[b] or b in pinned or b in early or short
             o = int(opt[b]) if inp.need_switch[b] else -1
             if ok and o >= 0:
                 state = loads.state(b, o, t, int(year))
@@ -125,6 +129,7 @@ def greedy_schedule(
             if o >= 0:
                 loads.add(b, o, t)
         order = left
+        done += used["switch"]
     if lp is not None:
         _best_years(inp, idx, s)
     _corporation_insulation(inp, idx, s, opt)

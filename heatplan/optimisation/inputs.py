@@ -110,6 +110,8 @@ class ModelInputs:
     hp_excluded_types: tuple[str, ...] = ()
     #: per regime, electricity (kWh) per GJ put into the network by use (pumps, collective heat pumps)
     network_kwh_per_gj: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: the programme's pace floor per modelled year (dwellings switched), None = no floor
+    min_switch: np.ndarray | None = None
 
     @property
     def n_blocks(self) -> int:
@@ -153,6 +155,33 @@ class ModelInputs:
     def capacity_at(self, kind: str, years: np.ndarray) -> np.ndarray | None:
         """Capacity ``kind`` ("switch", "insulate", "induction") in ``years`` (None = unlimited)."""
         return capacity_path(self.cap_spec.get(kind), years)
+
+    def floor_cumulative(self) -> np.ndarray | None:
+        """(T,) existing dwellings that must be switched by the end of each year (None: no floor).
+
+        The floor summed from the first modelled year, clipped at the dwellings that can switch by
+        that year at all: active blocks on gas with an allowed option whose source is available
+        (a heat pump always is) and whose connection is not pinned to a later year.
+        """
+        if self.min_switch is None:
+            return None
+        ok = self.allowed & (self.active & self.need_switch)[:, None]
+        pos = {bid: i for i, bid in enumerate(self.block_ids)}
+        for p in self.pins:
+            if p.measure == "connection" and p.option is not None:
+                ok[pos[p.block_id]] &= np.array([o == p.option for o in OPTIONS])
+        avail = dict(zip(self.sources["source_id"], self.sources["available_year"], strict=True))
+        start = int(self.years[0])
+        year = np.array(
+            [[int(avail.get(s, NEVER)) if s else start for s in row] for row in self.block_source]
+        )
+        year[:, OPTIONS.index("hp")] = start
+        first = np.where(ok, year, NEVER).min(axis=1)
+        for p in self.pins:
+            if p.measure == "connection" and p.year is not None:
+                first[pos[p.block_id]] = max(first[pos[p.block_id]], p.year)
+        can = np.array([self.dwellings[first <= y].sum() for y in self.years])
+        return np.minimum(np.cumsum(self.min_switch), can)
 
     def year_pos(self, year: int) -> int:
         """Index of ``year`` on the year axis, clipped to the modelled range."""
@@ -477,6 +506,7 @@ def build_inputs(
             r: network_electricity_kwh_per_gj(r, getattr(scenario.networks, r).supply_temp_c)
             for r in ("mt", "lt")
         },
+        min_switch=capacity_path(scenario.programme.min_switch_dwellings_per_yr, years),
     )
 
 

@@ -86,6 +86,7 @@ class Index:
     efg: np.ndarray | None = (
         None  # (B,) diagnostic run: share of a corporation E-G block not insulated in time
     )
+    elastic: bool = False  # the diagnostic run (soft deadline and pins, no pace floor)
 
 
 def make_index(inp: ModelInputs, elastic: bool) -> Index:
@@ -129,7 +130,7 @@ def make_index(inp: ModelInputs, elastic: bool) -> Index:
     ub[efg[efg >= 0]] = 1.0
     _availability_bounds(inp, x, ub)
     _new_build_bounds(inp, edge, lb)
-    return Index(x, ins, ind, edge, miss, slack, n_bin, n_all - n_bin, lb, ub, efg)
+    return Index(x, ins, ind, edge, miss, slack, n_bin, n_all - n_bin, lb, ub, efg, elastic)
 
 
 def efg_blocks(inp: ModelInputs, ins: np.ndarray) -> np.ndarray:
@@ -297,6 +298,25 @@ def capacity(inp: ModelInputs, idx: Index) -> Rows:
     return rows
 
 
+def pace_floor(inp: ModelInputs, idx: Index) -> Rows:
+    """The programme's pace floor, cumulative: ``sum_{b,o} n_b X[b,o,t] >= F_t`` for every year.
+
+    ``F_t`` (``ModelInputs.floor_cumulative``) is the floor summed from the first year, clipped at
+    the dwellings that can switch by then. Cumulative, so an indivisible block may land a year
+    early or late as long as the running total holds. Normal run only: the diagnostic (elastic)
+    run looks for the earliest gas-free year, which a floor can only hinder.
+    """
+    rows = Rows()
+    floor = inp.floor_cumulative()
+    if floor is None or idx.elastic:
+        return rows
+    for t, year in enumerate(inp.years):
+        bs, os_ = np.nonzero(idx.x[:, :, t] >= 0)
+        if floor[t] > 0 and len(bs):
+            rows.add(idx.x[bs, os_, t], inp.dwellings[bs], lb=float(floor[t]), name=f"floor:{year}")
+    return rows
+
+
 def induction_window(inp: ModelInputs, idx: Index) -> Rows:
     """Blok voor blok: induction at most k years before the heat switch, ``D[b,t] <= S[b,t+k]``.
 
@@ -447,6 +467,7 @@ FAMILIES: dict[str, Callable[[ModelInputs, Index], Rows]] = {
     "induction_before_disconnect": induction_before_disconnect,
     "network_path": network_path,
     "capacity": capacity,
+    "pace_floor": pace_floor,
     "induction_window": induction_window,
     "corporation_labels": corporation_labels,
     "budget": budget,

@@ -31,7 +31,7 @@ from heatplan.optimisation import NetworkInput, Result, build_inputs, check_solv
 from heatplan.optimisation.inputs import ModelInputs
 from heatplan.plan.feedback import feedback
 from heatplan.plan.notes import Action
-from heatplan.plan.preflight import check_stock, pin_warnings
+from heatplan.plan.preflight import check_pace_floor, check_stock, pin_warnings
 from heatplan.plan.verify import NetworkModels, StateCheck, Verifier
 from heatplan.scenario import Scenario
 
@@ -172,6 +172,7 @@ def run_plan(
     check_solver(scenario.solver.name)  # an unknown or missing solver fails before any work
     stock = stock.reset_index(drop=True)
     check_stock(stock, scenario)
+    check_pace_floor(stock, scenario)
     warnings = pin_warnings(stock, scenario)
     # the dwellings already on district heating take their share of their source first (every layer)
     sources = with_existing_customers(

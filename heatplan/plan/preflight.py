@@ -12,10 +12,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from heatplan.buildings.stock import today_mask
 from heatplan.errors import InputError
+from heatplan.optimisation.inputs import capacity_path
 from heatplan.scenario import Pin, Scenario
 
 #: Heating that burns gas: such a block needs a connection (or a heat pump).
@@ -81,6 +83,32 @@ def check_names(stock: pd.DataFrame, scenario: Scenario, source: str = "scenario
     _check_pin_years(stock, scenario, source)
 
 
+def check_pace_floor(stock: pd.DataFrame, scenario: Scenario, source: str = "scenario") -> None:
+    """Raise if the programme's pace floor asks more than the switching capacity allows, cumulatively.
+
+    By the end of each year the floor summed from ``years.start`` (at most the dwellings that heat
+    with gas and stand past the deadline) must fit within the capacity summed over the same years.
+    """
+    years = np.arange(scenario.years.start, scenario.years.horizon_end + 1)
+    floor_path = capacity_path(scenario.programme.min_switch_dwellings_per_yr, years)
+    cap_path = capacity_path(scenario.capacity.switch_dwellings_per_yr, years)
+    if floor_path is None or cap_path is None:
+        return
+    today = today_mask(stock).fillna(False).to_numpy(bool)
+    gone = stock["demolition_year"].astype(float).fillna(np.inf).to_numpy(float)
+    on_gas = stock["heating"].isin(GAS_HEATING).to_numpy(bool) & today & (gone > scenario.years.deadline)
+    floor = np.minimum(np.cumsum(floor_path), stock["dwellings"].to_numpy(float)[on_gas].sum())
+    cap = np.cumsum(cap_path)
+    over = np.nonzero(floor > cap + 1e-6)[0]
+    if len(over):
+        t = int(over[0])
+        raise InputError(
+            f"{source}: programme.min_switch_dwellings_per_yr asks {floor[t]:,.0f} dwellings switched by "
+            f"the end of {years[t]}, but capacity.switch_dwellings_per_yr allows {cap[t]:,.0f} by then; "
+            'expected a pace floor within the switching capacity (or "none")'
+        )
+
+
 def _pin_name(pin: Pin) -> str:
     return f" ({pin.name!r})" if pin.name else ""
 
@@ -143,4 +171,5 @@ def check_inputs(
     """
     check_stock(stock, scenario, stock_source)
     check_names(stock, scenario, source)
+    check_pace_floor(stock, scenario, source)
     return pin_warnings(stock, scenario)

@@ -73,6 +73,23 @@ def _unlimited_or_path(v: object) -> object:
     return v
 
 
+def _floor_path(v: object) -> object:
+    """Read "none"/"off" as None (no floor); a number or path's values must be finite and >= 0."""
+    if isinstance(v, str) and v.strip().lower() in ("none", "off"):
+        return None
+    if isinstance(v, dict):
+        if not v:
+            raise ValueError("a pace floor path needs at least one {year = dwellings} entry")
+        for year, value in v.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+                raise ValueError(
+                    f"the floor in {year} must be a finite number of dwellings >= 0, got {value!r}"
+                )
+    elif v is not None and not isinstance(v, bool) and isinstance(v, int | float) and not 0 <= v < math.inf:
+        raise ValueError(f'a pace floor must be a finite number of dwellings >= 0 or "none", got {v!r}')
+    return v
+
+
 class Capacity(_Frozen):
     """Yearly capacities in dwellings per year: a number, a path per year, or None (unlimited).
 
@@ -255,6 +272,15 @@ class Programme(_Frozen):
     #: Nationale Prestatieafspraken (2022): corporations' E, F and G labels gone by this year
     #: (None = rule off): corporation blocks labelled E-G are insulated by then.
     corporation_efg_gone_by: int | None = Field(2028, ge=2000, le=2150)
+    #: The programme's pace floor: existing dwellings switched by the end of each year at least the
+    #: floor summed from ``years.start`` (a number, a path like the capacities, or None = no floor).
+    #: None here so small stocks are unaffected; the default scenario file holds 500 a year.
+    min_switch_dwellings_per_yr: CapacityPath = None
+
+    @field_validator("min_switch_dwellings_per_yr", mode="before")
+    @classmethod
+    def _floor(cls, v: object) -> object:
+        return _floor_path(v)
 
     @field_validator("induction_max_years_before_switch", "corporation_efg_gone_by", mode="before")
     @classmethod
