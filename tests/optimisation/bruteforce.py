@@ -83,7 +83,19 @@ def _caps_ok(inp: ModelInputs, combo: tuple) -> bool:
                 per_year[c[pos] - inp.years[0]] += inp.dwellings[b]
         if (per_year > caps + 1e-9).any():
             return False
-    return True
+    return _floor_ok(inp, combo)
+
+
+def _floor_ok(inp: ModelInputs, combo: tuple) -> bool:
+    """The programme's pace floor: dwellings switched by the end of each year >= its cumulative value."""
+    floor = inp.floor_cumulative()
+    if floor is None:
+        return True
+    done = np.zeros(len(inp.years))
+    for b, c in enumerate(combo):
+        if c is not None:
+            done[c[1] - inp.years[0] :] += inp.dwellings[b]
+    return bool((done >= floor - 1e-9).all())
 
 
 def _schedule(inp: ModelInputs, combo: tuple) -> Schedule:

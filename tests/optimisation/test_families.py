@@ -28,6 +28,7 @@ CASES = {
         "",
     ),  # reading a schedule builds segments at first use
     "capacity": ({"capacity": {"switch_dwellings_per_yr": 40.0}}, "dwellings switched"),
+    "pace_floor": ({"prices": LOW_GAS, "programme": {"min_switch_dwellings_per_yr": 20.0}}, "pace floor"),
     "induction_window": (
         {
             "prices": {"gas_eur_per_m3": {2026: 30.0}},
