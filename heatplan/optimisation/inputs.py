@@ -161,7 +161,10 @@ class ModelInputs:
 
         The floor summed from the first modelled year, clipped at the dwellings that can switch by
         that year at all: active blocks on gas with an allowed option whose source is available
-        (a heat pump always is) and whose connection is not pinned to a later year.
+        (a heat pump always is) and whose connection is not pinned to a later year. Where the
+        floor comes within one block of the switching capacity summed over the same years, it is
+        held to within the smallest such block less one dwelling (an exact fill of the capacity
+        with indivisible blocks is not asked).
         """
         if self.min_switch is None:
             return None
@@ -181,7 +184,12 @@ class ModelInputs:
             if p.measure == "connection" and p.year is not None:
                 first[pos[p.block_id]] = max(first[pos[p.block_id]], p.year)
         can = np.array([self.dwellings[first <= y].sum() for y in self.years])
-        return np.minimum(np.cumsum(self.min_switch), can)
+        floor = np.minimum(np.cumsum(self.min_switch), can)
+        if self.cap_switch is not None and (first < NEVER).any():
+            # indivisible blocks: a floor at the capacity itself is held to within one smallest block
+            slack = max(float(self.dwellings[first < NEVER].min()) - 1.0, 0.0)
+            floor = np.minimum(floor, np.maximum(np.cumsum(self.cap_switch) - slack, 0.0))
+        return floor
 
     def year_pos(self, year: int) -> int:
         """Index of ``year`` on the year axis, clipped to the modelled range."""
