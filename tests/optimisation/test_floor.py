@@ -88,6 +88,11 @@ def test_floor_is_clipped_at_what_can_switch() -> None:
     # a path: {2026: 0, 2028: 40} -> 0, 20, 40 a year -> 0, 20, 60 by the end of each year
     inp = instance(n=3, seed=1, programme={"min_switch_dwellings_per_yr": {2026: 0.0, 2028: 40.0}})
     assert inp.floor_cumulative().tolist() == [0.0, 20.0, 60.0]
+    # a floor at the capacity (21 a year; by the end of each year 21, 42, 63) is held to within the
+    # smallest block (21 dwellings) less one: 21 - 20, 42 - 20, 63 - 20 (no exact fill is asked)
+    inp = instance(n=3, seed=1, programme={"min_switch_dwellings_per_yr": 21.0},
+                   capacity={"switch_dwellings_per_yr": 21.0})  # fmt: skip
+    assert inp.floor_cumulative().tolist() == [1.0, 22.0, 43.0]
 
 
 def test_floor_rows_only_in_the_normal_run() -> None:
