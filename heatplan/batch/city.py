@@ -159,14 +159,17 @@ def synthetic_city(n_districts: int, scale: float = 1.0, seed: int = 2026) -> li
 def district_scenario(base: Scenario, alloc: dict[str, float | None]) -> Scenario:
     """The base scenario with a district's share of the switching capacity and the budget.
 
-    A share of None (no city-wide limit) keeps the base scenario's own value.
+    A share of None (no city-wide limit) keeps the base scenario's own value. With a share of the
+    switching capacity the district has no pace floor (the floor is one programme's own pace; the
+    city-wide allocation sets the district's pace).
     """
-    cap, bud = base.capacity, base.budget
+    cap, bud, prog = base.capacity, base.budget, base.programme
     if alloc["switch"] is not None:
         cap = cap.model_copy(update={"switch_dwellings_per_yr": alloc["switch"]})
+        prog = prog.model_copy(update={"min_switch_dwellings_per_yr": None})
     if alloc["budget"] is not None:
         bud = bud.model_copy(update={"total_eur_per_yr": alloc["budget"]})
-    return base.model_copy(update={"capacity": cap, "budget": bud})
+    return base.model_copy(update={"capacity": cap, "budget": bud, "programme": prog})
 
 
 def _with_share(d: District, mw: float | None) -> pd.DataFrame:

@@ -27,10 +27,12 @@ def small_stock_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def scenario_file(tmp_path: Path) -> Path:
-    """A scenario file with at most two verification rounds and the override set `labelD`."""
+    """A scenario file with at most two verification rounds, no pace floor, and the override set `labelD`."""
     from heatplan.scenario import template_text
 
     text = template_text().replace("max_rounds = 8 ", "max_rounds = 2 ")
+    # the sweeps below go to 200 dwellings a year, under the default pace floor of 500
+    text = text.replace("min_switch_dwellings_per_yr = 500.0", 'min_switch_dwellings_per_yr = "none"')
     path = tmp_path / "scenario.toml"
     path.write_text(text, encoding="utf-8")
     return path
