@@ -546,10 +546,10 @@ def within_sources(
     sources' capacity less the design pipe-loss share. Pipes are then sized for load the sources
     can deliver, not for every block that might have wanted the network (issue 14).
     """
-    src = _check_inputs(blocks, sources, regime) if len(blocks) else sources.iloc[:0]
     take = np.asarray(must, bool).copy()
-    if not len(blocks) or src.empty:
+    if not len(blocks):
         return take
+    src = _check_inputs(blocks, sources, regime)
     budget_kw = float(src["capacity_mw"].sum()) * 1000 * (1 - figures().network.design_loss_share)
     loads = _block_loads(blocks, regime, scenario)
     total = loads[take].sum(axis=0)

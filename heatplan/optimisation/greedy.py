@@ -146,14 +146,13 @@ def _cannot_wait(inp: ModelInputs, order: list[int], t: int) -> set[int]:
     """
     out: set[int] = set()
     last = inp.year_pos(inp.deadline)
-    for cap, need in ((inp.cap_switch, inp.need_switch), (inp.cap_induction, inp.need_induction)):
+    limits = ((inp.cap_switch, inp.need_switch, False), (inp.cap_induction, inp.need_induction, True))
+    for cap, need, only_first in limits:
         if cap is None or t > last:
             continue
-        # induction-only blocks first: they take no switching capacity
-        todo = sorted(
-            (b for b in order if need[b]),
-            key=lambda b: bool(inp.need_switch[b] and need is not inp.need_switch),
-        )
+        todo = [b for b in order if need[b]]
+        if only_first:  # induction-only blocks first: they take no switching capacity
+            todo.sort(key=lambda b: bool(inp.need_switch[b]))
         n = inp.dwellings[todo]
         excess = n.sum() - cap[t + 1 : last + 1].sum()
         if excess <= 0:

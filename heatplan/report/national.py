@@ -56,12 +56,7 @@ def by_group(table: pd.DataFrame) -> pd.DataFrame:
 
 def national_cost_by_year(ds: xr.Dataset) -> pd.DataFrame:
     """National cost per window year (rows) and item (columns), EUR undiscounted."""
-    da = ds["national_cost_eur"].transpose("eval_year", "item")
-    return pd.DataFrame(
-        np.asarray(da.values, float),
-        index=pd.Index([int(y) for y in ds["eval_year"].values], name="year"),
-        columns=list(strings(ds["item"])),
-    )
+    return _year_frame(ds, "national_cost_eur", "eval_year", "item")
 
 
 def option_mix(ds: xr.Dataset) -> pd.DataFrame:
@@ -113,11 +108,16 @@ def heat_by_year(ds: xr.Dataset) -> pd.DataFrame:
 
 def electricity_by_year(ds: xr.Dataset) -> pd.DataFrame:
     """Electricity demand per modelled year (rows) and use (columns), MWh/yr."""
-    da = ds["electricity_mwh"].transpose("year", "electricity_use")
+    return _year_frame(ds, "electricity_mwh", "year", "electricity_use")
+
+
+def _year_frame(ds: xr.Dataset, var: str, year_dim: str, col_dim: str) -> pd.DataFrame:
+    """A (year x something) variable as a frame: rows the years (index "year"), columns ``col_dim``."""
+    da = ds[var].transpose(year_dim, col_dim)
     return pd.DataFrame(
         np.asarray(da.values, float),
-        index=pd.Index([int(y) for y in ds["year"].values], name="year"),
-        columns=list(strings(ds["electricity_use"])),
+        index=pd.Index([int(y) for y in ds[year_dim].values], name="year"),
+        columns=list(strings(ds[col_dim])),
     )
 
 
