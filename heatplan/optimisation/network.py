@@ -155,8 +155,7 @@ def aggregate(net: NetworkInput, block_ids: pd.Index, candidates: np.ndarray | N
             parent[child] = par
     src = net.block_source.drop_duplicates("block_id").set_index("block_id")["source_id"]
     block_src = src.reindex(block_ids).fillna("").astype(str).to_numpy()
-    cap_rows = [CapacityRow(np.array(sets[k], dtype=int), float(cap[k]), float(design[k]), seg_edges[k][0])
-                for k in range(n_seg) if cap[k] < design[k]]  # fmt: skip
+    cap_rows = _capacity_rows(size, sets, seg_edges)
     return Segments(
         regime=net.regime,
         cost_eur=cost,
@@ -176,6 +175,33 @@ def aggregate(net: NetworkInput, block_ids: pd.Index, candidates: np.ndarray | N
         loss_gj_per_yr=loss,
         block_folded_loss_gj_per_yr=folded_loss,
     )
+
+
+def _capacity_rows(
+    size: pd.DataFrame, sets: list[tuple[int, ...]], seg_edges: list[list[str]]
+) -> list[CapacityRow]:
+    """One row per segment whose tightest edge has less capacity than its own design peak.
+
+    The edges of a segment share their candidate blocks but not their whole downstream load (an
+    upstream edge also carries blocks that are not candidates), so each edge is judged against
+    its own design peak: the row is that of the edge with the smallest capacity / design ratio.
+    """
+    rows = []
+    for k, edges in enumerate(seg_edges):
+        e = size.loc[edges]
+        ratio = e["capacity_kw"] / e["design_peak_kw"].where(e["design_peak_kw"] > 0)
+        if not (ratio < 1.0).any():
+            continue
+        tight = str(ratio.idxmin())
+        rows.append(
+            CapacityRow(
+                np.array(sets[k], dtype=int),
+                float(size.at[tight, "capacity_kw"]),
+                float(size.at[tight, "design_peak_kw"]),
+                tight,
+            )
+        )
+    return rows
 
 
 def coarsen(seg: Segments, max_segments: int | None) -> Segments:

@@ -261,3 +261,33 @@ def test_the_node_limit_leaves_a_schedule_unproven(monkeypatch: pytest.MonkeyPat
     out = Session(_mid_instance()).solve(time_limit_s=600, mip_gap=0.0, start="greedy")
     assert out.status == "node_limit" and out.schedule is not None and not out.certified
     assert "after the node limit stopped the branch and bound" in out.reason
+
+
+def test_capacity_row_judges_each_edge_against_its_own_design_peak() -> None:
+    """Two edges with the same candidate blocks; the upstream one also carries a non-candidate.
+
+    trunk: design 240 kW, capacity 300 kW; trunk2: design 400 kW (with the other block), capacity
+    500 kW. Both have room (ratios 1.25), so no row, though trunk's capacity is below trunk2's
+    design peak. With trunk2 at 360 kW (ratio 0.9) the row is trunk2's own.
+    """
+    blocks = make_blocks(4)
+    base = tree_network(blocks, "mt")
+    extra = pd.DataFrame([("trunk2", "j0", "j1", 100.0, "main", "s1")], columns=base.edges.columns)
+    eb = pd.concat(
+        [
+            base.edge_blocks,
+            pd.DataFrame({"edge_id": "trunk2", "block_id": [*blocks["block_id"], "other"]}),
+        ]
+    )
+
+    def segments(trunk2_kw: float):
+        sizing = base.sizing.set_index("edge_id")
+        sizing.loc["trunk", "capacity_kw"] = 300.0
+        sizing.loc["trunk2"] = {"cost_eur": 1000.0, "design_peak_kw": 400.0, "capacity_kw": trunk2_kw}
+        net = NetworkInput("mt", pd.concat([base.edges, extra]), eb, base.block_source, sizing.reset_index())
+        return aggregate(net, pd.Index(blocks["block_id"]))
+
+    assert segments(500.0).cap_rows == []
+    (row,) = segments(360.0).cap_rows
+    assert (row.edge_id, row.capacity_kw, row.design_peak_kw) == ("trunk2", 360.0, 400.0)
+    assert sorted(row.members.tolist()) == [0, 1, 2, 3]
