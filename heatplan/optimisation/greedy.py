@@ -142,7 +142,10 @@ def _cannot_wait(inp: ModelInputs, order: list[int], t: int) -> set[int]:
 
     Under a yearly switching or induction capacity, the dwellings still to do beyond what the years
     after ``t`` (to the deadline) can take must go now; the first blocks in the LP's order do (for
-    induction, blocks that only need induction first: they take no switching capacity).
+    induction, blocks that only need induction first: they take no switching capacity). Blocks
+    are indivisible, so a later year is counted at its capacity less a median block of those
+    still to do (what packing typically leaves unused): without it the last years are filled to
+    within a few dwellings and a small block misses the deadline.
     """
     out: set[int] = set()
     last = inp.year_pos(inp.deadline)
@@ -154,7 +157,10 @@ def _cannot_wait(inp: ModelInputs, order: list[int], t: int) -> set[int]:
         if only_first:  # induction-only blocks first: they take no switching capacity
             todo.sort(key=lambda b: bool(inp.need_switch[b]))
         n = inp.dwellings[todo]
-        excess = n.sum() - cap[t + 1 : last + 1].sum()
+        if not len(n):
+            continue
+        later = np.maximum(cap[t + 1 : last + 1] - float(np.median(n)), 0.0)
+        excess = n.sum() - later.sum()
         if excess <= 0:
             continue
         k = int(np.searchsorted(np.cumsum(n), excess)) + 1  # enough blocks to cover the excess

@@ -249,3 +249,29 @@ def test_brute_force_with_paths_window_and_corporations() -> None:
     assert out.status == "optimal" and np.isfinite(best)
     assert out.objective_eur == pytest.approx(best, rel=1e-7)
     assert sched.insulation_year[0] <= 2027  # the corporation E block
+
+
+def test_greedy_leaves_packing_room_before_the_deadline() -> None:
+    """Three blocks of 25 dwellings, 40 a year for 2026-2028, an LP that puts all in 2028.
+
+    Nominal room: in 2026 the later years take 80 >= 75, so none goes; in 2027 the excess is
+    75 - 40 = 35, two blocks are called but only one fits (50 > 40); 2028 takes one of the two
+    left and the third misses the deadline. Counting each later year at 40 less the median block
+    (25): in 2026 75 - 2 x 15 = 45 must go (one block fits), in 2027 75 - 25 - 15 = 35 (one
+    fits), and the last takes 2028.
+    """
+    from heatplan.optimisation.greedy import greedy_schedule
+    from heatplan.optimisation.schedule import to_columns
+    from heatplan.optimisation.solve import Session
+    from tests.optimisation.helpers import instance
+
+    blocks = make_blocks(3, seed=1, dwellings=[25, 25, 25], cooking="induction")
+    inp = instance(blocks=blocks, capacity={"switch_dwellings_per_yr": 40.0}, options={"allowed": ("mt",)})
+    s = Session(inp)
+    idx = s.built.index
+    guide = np.zeros(len(s.built.variables))
+    guide[idx.x[:, 0, 2]] = 1.0  # every block on MT in 2028 only (the LP's spread, rounded late)
+    sched = greedy_schedule(inp, idx, guide)
+    assert (sched.option == 0).all()
+    assert sorted(sched.switch_year.tolist()) == [2026, 2027, 2028]
+    assert s._feasible(to_columns(inp, idx, sched))
