@@ -57,8 +57,6 @@ class Segments:
 
     regime: str
     cost_eur: np.ndarray  # per segment
-    capacity_kw: np.ndarray  # per segment (inf where it cannot bind)
-    design_peak_kw: np.ndarray  # per segment
     parent: np.ndarray  # per segment, -1 for a root segment
     members: list[np.ndarray]  # per segment: block positions downstream
     block_segment: np.ndarray  # per block: deepest segment (-1: none, e.g. next to the source)
@@ -137,8 +135,6 @@ def aggregate(net: NetworkInput, block_ids: pd.Index, candidates: np.ndarray | N
     n_seg = len(sets)
     cost = np.array([size.loc[e, "cost_eur"].sum() for e in seg_edges]) if n_seg else np.zeros(0)
     loss = np.array([size.loc[e, "heat_loss_gj_per_yr"].sum() for e in seg_edges]) if n_seg else np.zeros(0)
-    cap = np.array([size.loc[e, "capacity_kw"].min() for e in seg_edges]) if n_seg else np.zeros(0)
-    design = np.array([size.loc[e, "design_peak_kw"].max() for e in seg_edges]) if n_seg else np.zeros(0)
     # containment: for each block, its segments ordered from deepest (smallest) to root
     by_block: list[list[int]] = [[] for _ in range(len(block_ids))]
     for k, members in enumerate(sets):
@@ -159,8 +155,6 @@ def aggregate(net: NetworkInput, block_ids: pd.Index, candidates: np.ndarray | N
     return Segments(
         regime=net.regime,
         cost_eur=cost,
-        capacity_kw=cap,
-        design_peak_kw=design,
         parent=parent,
         members=[np.array(s, dtype=int) for s in sets],
         block_segment=block_segment,
@@ -239,8 +233,7 @@ def coarsen(seg: Segments, max_segments: int | None) -> Segments:
     block_seg = np.where(seg.block_segment >= 0, new_id[top[np.maximum(seg.block_segment, 0)]], -1)
     edge_segment = {e: (int(new_id[top[k]]) if k >= 0 else -1) for e, k in seg.edge_segment.items()}
     return replace(
-        seg, cost_eur=cost, capacity_kw=seg.capacity_kw[keep], design_peak_kw=seg.design_peak_kw[keep],
-        parent=parent, members=[seg.members[k] for k in keep], block_segment=block_seg,
+        seg, cost_eur=cost, parent=parent, members=[seg.members[k] for k in keep], block_segment=block_seg,
         edge_segment=edge_segment, segment_edges=edges, merged_segments=len(order), loss_gj_per_yr=loss,
     )  # fmt: skip
 
