@@ -152,6 +152,7 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
         "timings_s": _timings(ds),
         "diagnostics": [str(d) for d in strings(ds["diagnostics"])] if "diagnostics" in ds else [],
         "warnings": [str(w) for w in json.loads(str(a.get("warnings_json", "[]")))],
+        "network_resize": json.loads(str(a.get("network_resize_json", "[]"))),
     }
     if not out["deadline_met"]:
         out["required_pace_dwellings_per_yr"] = _scalar(a.get("required_pace_dwellings_per_yr"))

@@ -123,7 +123,7 @@ def national_lines(s: dict[str, Any]) -> list[str]:
     last = max((y for rows in heat.values() for y in rows), default=None)
     lost = [
         f"{reg.upper()} {r['heat_loss_gj']:,.0f} GJ ({r['heat_loss_pct']:.1f}% of "
-        f"{r['heat_delivered_gj']:,.0f} GJ delivered; Vesta/CE Delft's figure per connection: "
+        f"{r['heat_delivered_gj']:,.0f} GJ delivered; at Vesta/CE Delft's loss per connection: "
         f"{r['vesta_loss_gj']:,.0f} GJ)"
         for reg, rows in heat.items()
         if (r := rows.get(last, {})).get("heat_delivered_gj")
@@ -142,7 +142,28 @@ def national_lines(s: dict[str, Any]) -> list[str]:
             f"why: NPV per dwelling to {end} of each option over the blocks that may take it: "
             + "; ".join(why)
         )
-    return lines
+    return lines + resize_lines(s.get("network_resize", []), (s.get("solver") or {}).get("mip_gap"))
+
+
+def resize_lines(resizes: list[dict[str, Any]], mip_gap: float | None) -> list[str]:
+    """What re-sizing the networks for the plan's load changed, and whether the plan was re-optimised."""
+    parts = [
+        f"{r['regime'].upper()} {r['edges_smaller']:,} of {r['edges_built']:,} pipes built smaller, "
+        f"{r['built_cost_before_eur'] / 1e6:,.1f} -> {r['built_cost_after_eur'] / 1e6:,.1f} M EUR"
+        for r in resizes
+        if r["edges_built"]
+    ]
+    if not parts:
+        return []
+    if any(r.get("reoptimised") for r in resizes):
+        then = "the plan was optimised again on the re-sized pipes"
+    else:
+        gap = "" if mip_gap is None else f" ({100 * mip_gap:g}% of the objective)"
+        then = (
+            f"the saving is below the solver's gap{gap}, so the schedule stands; the simulation and "
+            "heat losses use the re-sized pipes, the national cost the pipes the optimisation priced"
+        )
+    return ["networks re-sized for the load the plan connects: " + "; ".join(parts) + f"; {then}"]
 
 
 def proof_lines(s: dict[str, Any]) -> list[str]:

@@ -23,6 +23,7 @@ from heatplan.optimisation.national import ELECTRICITY_USES
 from heatplan.plan.economics import heat_and_electricity_vars, option_cost_vars
 from heatplan.plan.notes import round_lines
 from heatplan.plan.pipeline import Plan
+from heatplan.plan.resize import Resize
 from heatplan.planfile import FAILURE_COLUMNS, YEAR_COLUMNS
 from heatplan.scenario import scenario_to_toml
 
@@ -333,8 +334,22 @@ def _attrs(plan: Plan) -> dict[str, Any]:
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "stock_source": plan.stock_source,
         "warnings_json": json.dumps(plan.warnings, ensure_ascii=False),
+        "network_resize_json": json.dumps([_resize_dict(r) for r in plan.resizes]),
     }
     return {k: v for k, v in values.items() if v is not None}
+
+
+def _resize_dict(r: Resize) -> dict[str, Any]:
+    """One network's re-sizing for the plan's load, JSON-ready (EUR rounded)."""
+    return {
+        "regime": r.regime,
+        "connected_blocks": r.connected_blocks,
+        "edges_built": r.edges_built,
+        "edges_smaller": r.edges_smaller,
+        "built_cost_before_eur": round(r.built_cost_before_eur),
+        "built_cost_after_eur": round(r.built_cost_after_eur),
+        "reoptimised": r.reoptimised,
+    }
 
 
 def plan_dataset(plan: Plan) -> xr.Dataset:

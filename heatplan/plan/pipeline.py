@@ -1,9 +1,11 @@
 """The main job: stock -> networks -> optimise -> verify every planned year -> feed failures back.
 
-``run_plan`` lays out and sizes the MT and LT networks, solves the sequencing model, simulates
-every planned year at design and low load, turns failures into cuts (``plan.feedback``), and
-re-solves (warm-started, in the same HiGHS instance) until every year passes or
-``scenario.verification.max_rounds`` is reached; then it names what still fails.
+``run_plan`` lays out and sizes the MT and LT networks, solves the sequencing model, re-sizes
+each network for the blocks the plan connects to it (``plan.resize``; optimised again on the
+re-sized pipes where that saves more than the solver's gap), simulates every planned year at
+design and low load, turns failures into cuts (``plan.feedback``), and re-solves (warm-started,
+in the same HiGHS instance) until every year passes or ``scenario.verification.max_rounds`` is
+reached; then it names what still fails.
 
 The number of rounds depends on the plan alone, not on the clock: ``verification.max_total_s``
 and ``resolve_time_limit_s`` are safety caps far above the normal time, and a plan they stop
@@ -32,6 +34,13 @@ from heatplan.optimisation.inputs import ModelInputs
 from heatplan.plan.feedback import feedback
 from heatplan.plan.notes import Action
 from heatplan.plan.preflight import check_pace_floor, check_stock, pin_warnings
+from heatplan.plan.resize import (
+    MAX_RESIZE_SOLVES,
+    Resize,
+    mark_reoptimised,
+    resize_for_plan,
+    worth_resolving,
+)
 from heatplan.plan.verify import NetworkModels, StateCheck, Verifier
 from heatplan.scenario import Scenario
 
@@ -72,6 +81,8 @@ class Plan:
     warnings: list[str] = field(default_factory=list)
     #: what cut the verification loop short on the clock ("" if nothing did)
     stopped_by: str = ""
+    #: the networks re-sized for the load the plan connects (heatplan.plan.resize)
+    resizes: list[Resize] = field(default_factory=list)
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -110,11 +121,14 @@ def lay_out(
         if blocks.empty:
             continue
         layout = build_layout(blocks, sources, regime, scenario, streets)
-        target = pd.Series(regime_label(scenario, regime), index=stock.index)
-        labels = better_of(stock["label"], target)
         layouts[regime] = layout
-        sizings[regime] = size_layout(layout, stock, scenario, labels=labels)
+        sizings[regime] = size_layout(layout, stock, scenario, labels=sizing_labels(stock, scenario, regime))
     return NetworkModels(layouts, sizings, sources)
+
+
+def sizing_labels(stock: pd.DataFrame, scenario: Scenario, regime: str) -> pd.Series:
+    """The labels a network is sized at: each block's label or the regime's target, the better."""
+    return better_of(stock["label"], pd.Series(regime_label(scenario, regime), index=stock.index))
 
 
 def model_inputs(
@@ -187,6 +201,7 @@ def run_plan(
     prog("optimising", 0, 1)
     t1 = time.perf_counter()
     result = optimise(stock, scenario, networks, sources)
+    result, nets, resizes = _resize(stock, scenario, nets, result, sources, prog)
     timings["optimise"] = time.perf_counter() - t1
     verifier = Verifier(stock, scenario, nets)
     rounds: list[Round] = []
@@ -256,7 +271,39 @@ def run_plan(
         simulations=verifier.simulations,
         warnings=warnings,
         stopped_by=stopped_by,
+        resizes=resizes,
     )
+
+
+def _resize(
+    stock: pd.DataFrame,
+    scenario: Scenario,
+    nets: NetworkModels,
+    result: Result,
+    sources: pd.DataFrame,
+    prog: Progress,
+) -> tuple[Result, NetworkModels, list[Resize]]:
+    """Networks re-sized for the plan's load; re-optimised on them where that saves more than the gap."""
+    solves = 0
+    while True:
+        table = schedule_table(stock, result)
+        labels = {r: sizing_labels(stock, scenario, r) for r in nets.layouts}
+        resized, report = resize_for_plan(stock, scenario, nets, table, result.edges, labels)
+        for r in report:
+            log.info(
+                "%s re-sized for the plan's load: %d of %d built pipes smaller, %.0f -> %.0f EUR",
+                *(r.regime, r.edges_smaller, r.edges_built, r.built_cost_before_eur, r.built_cost_after_eur),
+            )
+        if solves == MAX_RESIZE_SOLVES or not worth_resolving(
+            report, result.objective_eur, scenario.solver.mip_gap
+        ):
+            return result, resized, report if solves == 0 else mark_reoptimised(report)
+        solves += 1
+        prog("re-optimising on networks re-sized for the plan's load", 0, 1)
+        networks = {
+            r: NetworkInput.from_layout(resized.layouts[r], resized.sizings[r]) for r in resized.layouts
+        }
+        result = optimise(stock, scenario, networks, sources)
 
 
 def _unresolved(failing: list[StateCheck]) -> pd.DataFrame:

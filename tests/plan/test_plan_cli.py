@@ -175,6 +175,13 @@ def test_the_closing_note_gives_the_mix_its_cost_the_heat_loss_and_why(plan_dir:
     by_item = nat["every_allowed_npv_eur_per_dwelling_by_item"]
     ref = by_item["reference"]
     assert f"gas boiler (reference) {sum(ref.values()):,.0f} (" in lines[2]
+    # the networks re-sized for the plan's load: one entry per network laid, said in the last line
+    resize = s["network_resize"]
+    assert {r["regime"] for r in resize} == set(nat["network_heat_by_year"])
+    for r in resize:
+        assert 0 <= r["edges_smaller"] <= r["edges_built"]
+        if r["edges_built"]:
+            assert f"{r['regime'].upper()} {r['edges_smaller']:,} of {r['edges_built']:,} pipes" in lines[-1]
     # the items per dwelling add up to the option's NPV per dwelling over the blocks that may take it
     for o, per in nat["every_allowed_cost_per_dwelling_by_option_npv_eur"].items():
         assert sum(by_item[o].values()) == pytest.approx(per, abs=len(by_item[o]))
