@@ -93,7 +93,10 @@ def segment_annual(
 
 
 def induction_annual(n_dwellings: np.ndarray, rate: float, point: float) -> Annual:
-    """Yearly items of gas-free cooking per block: the hob (15 years) and its 3x25 A share (50 years)."""
+    """Yearly items of gas-free cooking per block: hob (15 years), 3x25 A share (50 years), electricity.
+
+    The hob's electricity is at the household price path; the cooking gas it replaces is saved.
+    """
     ind = figures().induction
     up = ind.grid_upgrade_min_eur_per_dwelling + point * (
         ind.grid_upgrade_max_eur_per_dwelling - ind.grid_upgrade_min_eur_per_dwelling
@@ -108,4 +111,5 @@ def induction_annual(n_dwellings: np.ndarray, rate: float, point: float) -> Annu
             * up
             * annuity_factor(rate, lifetime_yr("grid_reinforcement"))
         },
+        "electricity": {"elec_hh_kwh": n_dwellings * ind.electricity_kwh_per_yr},
     }

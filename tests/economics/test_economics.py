@@ -137,3 +137,21 @@ def test_network_share_counts_each_pipe_once_with_new_builds_on_it() -> None:
     while seg.parent[trunk] >= 0:
         trunk = int(seg.parent[trunk])
     assert share[0] < total - 0.5 * float(npv[trunk, built[trunk]])  # 20 of 80 dwellings' trunk share
+
+
+def test_induction_pays_for_the_hobs_electricity() -> None:
+    """A district-heated block that cooks on gas: its induction costs the hob, its 3x25 A share and
+    175 kWh a dwelling a year at the household electricity price, from its induction year on."""
+    blocks = make_blocks(1, seed=0, dwellings=20, heating="district_heating", cooking="gas", label="B")
+    sc = small_scenario(options={"allowed": ("mt", "hp")})
+    res = optimise(blocks, sc, {}, sources_table(), mip_gap=0.0)
+    inp = res.session.inputs
+    year = int(res.blocks.loc[0, "induction_year"])
+    costs = schedule_costs(inp, res.schedule)
+    w = inp.window
+    assert w is not None
+    kwh = 20 * 175.0  # [induction] electricity_kwh_per_yr (reference/domain-facts.md section 4)
+    expect = np.where(w.years >= year, kwh * w.price["elec_hh_kwh"], 0.0)
+    assert costs.by_item["electricity"][0] == pytest.approx(expect, rel=1e-12)
+    # the objective prices the same electricity: the accounting's total is the optimiser's objective
+    assert costs.total_npv_eur() == pytest.approx(res.objective_eur, rel=1e-9)
