@@ -386,8 +386,9 @@ def _elec_kw(blocks: pd.DataFrame, src_kw: np.ndarray) -> dict[str, np.ndarray]:
         "induction": n * d.induction.peak_kw_per_dwelling * s_hw,
         "hp": n * d.heat_pump.electric_peak_kw_per_dwelling * space_simultaneity("lt"),
         "lt_booster": s_hw * hw / cop,
-        "pump_mt": src_kw[:, 0] * d.losses.pump_electricity_share,
-        "pump_lt": src_kw[:, 1] * d.losses.pump_electricity_share,
+        # pumps: Vesta's Pompenergie_Wnet GJ electric per GJ heat, read as kW per kW at the peak
+        "pump_mt": src_kw[:, 0] * d.economics.network_heat.pump_gje_per_gj,
+        "pump_lt": src_kw[:, 1] * d.economics.network_heat.pump_gje_per_gj,
     }
 
 

@@ -210,7 +210,8 @@ def network_heat(
     """
     years = [int(y) for y in inp.years]
     rows = []
-    loss_coef = {"mt": 10.5, "lt": 2.6}  # Vesta/CE Delft GJ per connection per year, for comparison
+    vesta = figures().losses  # Vesta/CE Delft GJ per connection per year, for comparison
+    loss_coef = {"mt": vesta.mt_gj_per_connection_per_yr, "lt": vesta.lt_gj_per_connection_per_yr}
     opt, first = _block_option(inp, s), _start_year(inp, s)
     for r in ("mt", "lt"):
         o = OPTIONS.index(r)

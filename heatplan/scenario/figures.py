@@ -133,19 +133,10 @@ class DistributionPipeFigures(_Group):
 
 
 class LossesFigures(_Group):
-    """Heat losses and pump electricity of heat networks."""
+    """Vesta/CE Delft's heat loss per connection (GJ a year), the comparison for the pipes built."""
 
     mt_gj_per_connection_per_yr: float
     lt_gj_per_connection_per_yr: float
-    pump_electricity_share: float
-
-
-class MaintenanceFigures(_Group):
-    """Yearly maintenance as a share of investment."""
-
-    distribution_share_per_yr: float
-    in_building_share_per_yr: float
-    stations_share_per_yr: float
 
 
 class LabelPolicyFigures(_Group):
@@ -309,7 +300,6 @@ class Figures(BaseModel):
     gas_grid: GasGridFigures
     distribution_pipe: DistributionPipeFigures
     losses: LossesFigures
-    maintenance: MaintenanceFigures
     label_policy: LabelPolicyFigures
     network: NetworkFigures
     national_prices: NationalPricesFigures
