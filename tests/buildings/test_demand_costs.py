@@ -45,17 +45,22 @@ def test_other_label_changes_demand():
 
 
 def test_peak_with_simultaneity():
-    # 24 dwellings: s = s_inf + (1 - s_inf) * (40 - 24) / 39
+    # 24 dwellings: s = s_inf + (1 - s_inf) * (40 - 24) / 39, at most 40 * s_inf / 24
     b = one_block()
     d = demand.block_demand(b).iloc[0]
-    s_sh = 0.5 + 0.5 * 16 / 39
-    s_hw = 0.1 + 0.9 * 16 / 39
+    s_sh = 0.5 + 0.5 * 16 / 39  # 0.705 < 20 / 24
+    s_hw = 40 * 0.1 / 24  # the line's 0.469 would give 24 dwellings 2.8x the hot-water peak of 40
     functional = 24 * VRV_D[0] + 24 * 65 * VRV_D[1]
     expected = s_sh * 0.25 * functional + s_hw * 4.0 * 24
     assert d["peak_kw"] == pytest.approx(expected, rel=1e-4)
     assert demand.simultaneity(1, 0.5) == pytest.approx(1.0)
     assert demand.simultaneity(40, 0.5) == pytest.approx(0.5)
     assert demand.simultaneity(400, 0.5) == pytest.approx(0.5)
+    # a group's peak never falls as dwellings join it (space and hot water)
+    n = np.arange(1, 200)
+    for s_inf in (0.1, 0.5, 0.55):
+        assert (np.diff(n * demand.simultaneity(n, s_inf)) >= -1e-12).all()
+    assert demand.simultaneity(4, 0.1) == pytest.approx(1 - 0.9 * 3 / 39)  # the line, below 4 / 4
     lt = demand.block_demand(b, regime="lt").iloc[0]
     assert lt["peak_kw"] > d["peak_kw"]
 
