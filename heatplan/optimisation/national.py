@@ -274,12 +274,14 @@ def electricity_by_year(inp: ModelInputs, s: Schedule) -> pd.DataFrame:
     network pumps and (LT) collective heat pumps: the large-user electricity to put the heat
     delivered and lost into the networks, split by ``inp.network_kwh_per_gj``; induction: the
     dwellings cooking on induction that the plan converts, at ``[induction] electricity_kwh_per_yr``
-    (not priced in the national cost: docs/economics.md).
+    (priced with the household electricity, so taken out of the heat pumps' and boosters' share).
     """
     w = inp.window
     assert w is not None
     cols = w.pos(inp.years)
-    hh = carrier_use(inp, s, "elec_hh_kwh")["electricity"][:, cols]
+    ind = (inp.years[None, :] >= s.induction_year[:, None]) & inp.need_induction[:, None]
+    ind_kwh = ind * (inp.dwellings * figures().induction.electricity_kwh_per_yr)[:, None]
+    hh = carrier_use(inp, s, "elec_hh_kwh")["electricity"][:, cols] - ind_kwh
     big = carrier_use(inp, s, "elec_large_kwh")
     large = (big["electricity"] + big["network_heat_loss"])[:, cols]
     opt = _block_option(inp, s)
@@ -287,13 +289,12 @@ def electricity_by_year(inp: ModelInputs, s: Schedule) -> pd.DataFrame:
     for r, uses in inp.network_kwh_per_gj.items():
         coll[opt == OPTIONS.index(r)] = uses.get("collective_heat_pumps", 0.0) / sum(uses.values())
     on_hp = (opt == OPTIONS.index("hp"))[:, None]
-    ind = (inp.years[None, :] >= s.induction_year[:, None]) & inp.need_induction[:, None]
     kwh = {
         "heat_pumps": (hh * on_hp).sum(axis=0),
         "lt_boosters": (hh * ~on_hp).sum(axis=0),
         "collective_heat_pumps": (large * coll[:, None]).sum(axis=0),
         "network_pumps": (large * (1.0 - coll)[:, None]).sum(axis=0),
-        "induction": (ind * inp.dwellings[:, None]).sum(axis=0) * figures().induction.electricity_kwh_per_yr,
+        "induction": ind_kwh.sum(axis=0),
     }
     mwh = {u: kwh[u] / 1000.0 for u in ELECTRICITY_USES}
     return pd.DataFrame(mwh, index=pd.Index(inp.years, name="year"))
