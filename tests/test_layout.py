@@ -25,6 +25,7 @@ LAYERS = {
     "buildings": 3,
     "networks": 4,
     "economics": 4,  # beside networks: national costs from buildings' figures, before optimisation
+    "grid": 4,  # beside networks: the electricity grid, solved with pandapower
     "optimisation": 5,
     "plan": 6,
     "report": 7,

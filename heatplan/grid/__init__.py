@@ -1,0 +1,5 @@
+"""The electricity grid: MV/LV grid tables solved with pandapower (issue 15, docs/grid.md)."""
+
+from heatplan.grid.powerflow import EN50160_BAND_PU, Grid, GridResult, check_grid, run_grid, violations
+
+__all__ = ["EN50160_BAND_PU", "Grid", "GridResult", "check_grid", "run_grid", "violations"]
