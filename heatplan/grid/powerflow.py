@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -65,6 +66,15 @@ def _std_types() -> tuple[set[str], set[str]]:
     return trafo, line
 
 
+@cache
+def cable_data(std_type: str) -> tuple[float, float, float]:
+    """Rated current (kA), resistance and reactance (ohm/km) of a pandapower line standard type."""
+    import pandapower as pp
+
+    row = pp.available_std_types(pp.create_empty_network(), "line").loc[std_type]
+    return float(row["max_i_ka"]), float(row["r_ohm_per_km"]), float(row["x_ohm_per_km"])
+
+
 def check_grid(grid: Grid, where: str = "the grid") -> None:
     """Every reference and value of the grid's tables valid, or one InputError naming them all."""
     problems: list[str] = []
@@ -104,48 +114,84 @@ def check_grid(grid: Grid, where: str = "the grid") -> None:
         raise InputError(f"{where}: " + "; ".join(problems))
 
 
-def _net(grid: Grid, loads: pd.DataFrame) -> Any:  # a pandapowerNet
-    """The pandapower net of one state; elements carry the grid's ids as their names."""
+def _net(grid: Grid) -> Any:  # a pandapowerNet
+    """The pandapower net of a grid, a load of 0 on every bus; elements named by the grid's ids."""
     import pandapower as pp
 
     net = pp.create_empty_network()
-    bus = {
-        str(b): pp.create_bus(net, vn_kv=float(v), name=str(b))
-        for b, v in zip(grid.buses["bus_id"], grid.buses["vn_kv"], strict=True)
-    }
+    ids = grid.buses["bus_id"].astype(str).tolist()
+    idx = pp.create_buses(net, len(ids), vn_kv=grid.buses["vn_kv"].to_numpy(float), name=ids)
+    bus = dict(zip(ids, (int(k) for k in idx), strict=True))
     pp.create_ext_grid(net, bus[grid.infeed_bus], vm_pu=grid.infeed_vm_pu)
-    for r in grid.stations.itertuples(index=False):
-        pp.create_transformer(
-            net, bus[str(r.mv_bus)], bus[str(r.lv_bus)], std_type=str(r.std_type),
-            parallel=int(r.parallel), name=str(r.station_id),
+    _stations(net, grid.stations, bus)
+    c = grid.cables
+    if len(c):
+        pp.create_lines(
+            net, [bus[str(b)] for b in c["from_bus"]], [bus[str(b)] for b in c["to_bus"]],
+            length_km=c["length_m"].to_numpy(float) / 1000.0, std_type=c["std_type"].astype(str).tolist(),
+            parallel=c["parallel"].to_numpy(int), name=c["cable_id"].astype(str).tolist(),
         )  # fmt: skip
-    for r in grid.cables.itertuples(index=False):
-        pp.create_line(
-            net, bus[str(r.from_bus)], bus[str(r.to_bus)], length_km=float(r.length_m) / 1000.0,
-            std_type=str(r.std_type), parallel=int(r.parallel), name=str(r.cable_id),
-        )  # fmt: skip
-    per_bus = loads.groupby(loads["bus_id"].astype(str))[["p_kw", "q_kvar"]].sum()
-    unknown = sorted(set(per_bus.index) - set(bus))
-    if unknown:
-        raise InputError(f"loads on unknown bus(es): {', '.join(unknown[:5])}")
-    for b, r in per_bus.iterrows():
-        pp.create_load(net, bus[str(b)], p_mw=float(r["p_kw"]) / 1000.0, q_mvar=float(r["q_kvar"]) / 1000.0)
+    pp.create_loads(net, list(idx), p_mw=0.0, q_mvar=0.0, name=ids)
     return net
+
+
+def _stations(net: Any, st: pd.DataFrame, bus: dict[str, int]) -> None:
+    """MV/LV transformers from their standard types' data, in one call."""
+    import pandapower as pp
+
+    if st.empty:
+        return
+    data = pp.available_std_types(net, "trafo").loc[st["std_type"].astype(str)]
+    cols = ["sn_mva", "vn_hv_kv", "vn_lv_kv", "vk_percent", "vkr_percent", "pfe_kw", "i0_percent",
+            "shift_degree"]  # fmt: skip
+    pp.create_transformers_from_parameters(
+        net, [bus[str(b)] for b in st["mv_bus"]], [bus[str(b)] for b in st["lv_bus"]],
+        **{c: data[c].to_numpy(float) for c in cols},  # (vector group: only for unbalanced flows)
+        parallel=st["parallel"].to_numpy(int), name=st["station_id"].astype(str).tolist(),
+        std_type=st["std_type"].astype(str).tolist(),
+    )  # fmt: skip
+
+
+class GridSolver:
+    """A grid built once as a pandapower net; each :meth:`solve` sets the loads and runs the power flow."""
+
+    def __init__(self, grid: Grid) -> None:
+        self.grid = grid
+        self._net = _net(grid)
+        self._row = pd.Series(np.arange(len(self._net.load)), index=self._net.load["name"].to_numpy())
+
+    def solve(self, loads: pd.DataFrame) -> GridResult:
+        """The state under ``loads`` (LOAD_COLUMNS; several rows on one bus are summed)."""
+        import pandapower as pp
+
+        per_bus = loads.groupby(loads["bus_id"].astype(str))[["p_kw", "q_kvar"]].sum()
+        unknown = sorted(set(per_bus.index) - set(self._row.index))
+        if unknown:
+            raise InputError(f"loads on unknown bus(es): {', '.join(unknown[:5])}")
+        net = self._net
+        rows = self._row[per_bus.index].to_numpy()
+        net.load["p_mw"] = 0.0
+        net.load["q_mvar"] = 0.0
+        net.load.loc[net.load.index[rows], "p_mw"] = per_bus["p_kw"].to_numpy(float) / 1000.0
+        net.load.loc[net.load.index[rows], "q_mvar"] = per_bus["q_kvar"].to_numpy(float) / 1000.0
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)
+                # Newton-Raphson; the Dyn5 stations' 150° shift needs more than the default 10
+                # iterations from pandapower's start values
+                pp.runpp(net, max_iteration=MAX_ITERATIONS)
+        except pp.powerflow.LoadflowNotConverged as exc:
+            raise ConvergenceError(f"the grid's power flow did not converge: {exc}") from exc
+        return _result(net)
 
 
 def run_grid(grid: Grid, loads: pd.DataFrame) -> GridResult:
     """Solve one state: the AC power flow of ``grid`` under ``loads`` (LOAD_COLUMNS)."""
-    import pandapower as pp
+    return GridSolver(grid).solve(loads)
 
-    net = _net(grid, loads)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            # Newton-Raphson; the Dyn5 stations' 150° shift needs more than the default 10 iterations
-            # from pandapower's start values
-            pp.runpp(net, max_iteration=MAX_ITERATIONS)
-    except pp.powerflow.LoadflowNotConverged as exc:
-        raise ConvergenceError(f"the grid's power flow did not converge: {exc}") from exc
+
+def _result(net: Any) -> GridResult:
+    """Per station, cable and bus, the solved state."""
     rt, rl, rb = net.res_trafo, net.res_line, net.res_bus
     stations = pd.DataFrame(
         {

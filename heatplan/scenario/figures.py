@@ -285,6 +285,19 @@ class NetworkLossesFigures(_Group):
     mid_return_rise_k: float
 
 
+class GridDesignFigures(_Group):
+    """The synthetic MV/LV grid: station series, sizing headroom, voltages and cable types."""
+
+    station_series_kva: list[float]
+    today_max_loading: float
+    mv_kv: float
+    mv_cable_std_type: str
+    lv_cable_std_type: str
+    mv_max_drop: float
+    lv_max_drop: float
+    power_factor: float
+
+
 class Figures(BaseModel):
     """All default figures, one group per table of ``defaults.toml``."""
 
@@ -305,6 +318,7 @@ class Figures(BaseModel):
     national_prices: NationalPricesFigures
     economics: EconomicsFigures
     network_losses: NetworkLossesFigures
+    grid: GridDesignFigures
 
 
 @cache
