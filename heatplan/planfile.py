@@ -117,6 +117,30 @@ def _solver(a: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+GRID_YEAR_FIELDS = (
+    "peak_mw", "converged", "station_loading_max_pct", "cable_loading_max_pct", "vm_min_pu",
+    "stations_over", "cables_over", "buses_out_of_band",
+)  # fmt: skip
+
+
+def _grid_check(ds: xr.Dataset) -> dict[str, Any]:
+    """The electricity grid under each planned year ({} when the plan has no grid check)."""
+    if "grid_peak_mw" not in ds:
+        return {}
+    by_year: dict[str, dict[str, Any]] = {}
+    for k, y in enumerate(ds["year"].to_numpy()):
+        v = {f: float(ds[f"grid_{f}"].values[k]) for f in GRID_YEAR_FIELDS}
+        if np.isnan(v["peak_mw"]):
+            continue
+        row: dict[str, Any] = {"peak_mw": round(v["peak_mw"], 2), "converged": bool(v["converged"])}
+        if row["converged"]:
+            row |= {f: round(v[f], 1) for f in ("station_loading_max_pct", "cable_loading_max_pct")}
+            row["vm_min_pu"] = round(v["vm_min_pu"], 4)
+            row |= {f: int(v[f]) for f in ("stations_over", "cables_over", "buses_out_of_band")}
+        by_year[str(int(y))] = row
+    return {"stations": int(ds.sizes.get("grid_station", 0)), "fed_back": False, "by_year": by_year}
+
+
 def _timings(ds: xr.Dataset) -> dict[str, float]:
     stages, secs = strings(ds["stage"]), ds["timing_s"].values
     return {str(k): round(float(v), 2) for k, v in zip(stages, secs, strict=True)}
@@ -153,6 +177,7 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
         "diagnostics": [str(d) for d in strings(ds["diagnostics"])] if "diagnostics" in ds else [],
         "warnings": [str(w) for w in json.loads(str(a.get("warnings_json", "[]")))],
         "network_resize": json.loads(str(a.get("network_resize_json", "[]"))),
+        "grid_check": _grid_check(ds),
     }
     if not out["deadline_met"]:
         out["required_pace_dwellings_per_yr"] = _scalar(a.get("required_pace_dwellings_per_yr"))

@@ -142,7 +142,34 @@ def national_lines(s: dict[str, Any]) -> list[str]:
             f"why: NPV per dwelling to {end} of each option over the blocks that may take it: "
             + "; ".join(why)
         )
-    return lines + resize_lines(s.get("network_resize", []), (s.get("solver") or {}).get("mip_gap"))
+    return (
+        lines
+        + resize_lines(s.get("network_resize", []), (s.get("solver") or {}).get("mip_gap"))
+        + grid_lines(s.get("grid_check") or {})
+    )
+
+
+def grid_lines(g: dict[str, Any]) -> list[str]:
+    """The electricity grid under the plan: peak, loading and voltage in the last year, and the worst year."""
+    rows = g.get("by_year") or {}
+    if not rows:
+        return []
+    first, last = min(rows, key=int), max(rows, key=int)
+    bad = [y for y, r in rows.items() if not r["converged"] or r["stations_over"] or r["cables_over"]
+           or r["buses_out_of_band"]]  # fmt: skip
+    r = rows[last]
+    text = (
+        f"electricity grid (synthetic, {g['stations']} MV/LV stations; checked, not yet fed back "
+        "into the plan): "
+        f"winter-evening peak {rows[first]['peak_mw']:,.1f} MW in {first}, {r['peak_mw']:,.1f} MW in {last}"
+    )
+    if r["converged"]:
+        text += (
+            f"; in {last} stations at most {r['station_loading_max_pct']:.0f}% loaded, cables "
+            f"{r['cable_loading_max_pct']:.0f}%, lowest voltage {r['vm_min_pu']:.3f} p.u."
+        )
+    text += "; every year within the limits" if not bad else f"; past the limits in {', '.join(sorted(bad))}"
+    return [text]
 
 
 def resize_lines(resizes: list[dict[str, Any]], mip_gap: float | None) -> list[str]:

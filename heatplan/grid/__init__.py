@@ -1,5 +1,13 @@
 """The electricity grid: MV/LV grid tables solved with pandapower (issue 15, docs/grid.md)."""
 
-from heatplan.grid.powerflow import EN50160_BAND_PU, Grid, GridResult, check_grid, run_grid, violations
+from heatplan.grid.powerflow import (
+    EN50160_BAND_PU,
+    Grid,
+    GridResult,
+    GridSolver,
+    check_grid,
+    run_grid,
+    violations,
+)
 
-__all__ = ["EN50160_BAND_PU", "Grid", "GridResult", "check_grid", "run_grid", "violations"]
+__all__ = ["EN50160_BAND_PU", "Grid", "GridResult", "GridSolver", "check_grid", "run_grid", "violations"]

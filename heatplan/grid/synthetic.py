@@ -80,7 +80,7 @@ def _size_cables(
     """
     f = figures().grid
     amp, r_km, x_km = cable_data(std_type)
-    q_share = math.tan(math.acos(f.power_factor))
+    q_share = power_factor_tan()
     p_w = np.array([below_kw[b] for _, b, _ in edges]) * 1000.0
     i_ka = p_w / 1e6 / f.power_factor / (math.sqrt(3) * vn_kv)
     par = np.maximum(1, np.ceil(i_ka / (amp * f.today_max_loading) - 1e-9)).astype(int)
@@ -192,9 +192,13 @@ def _mv(xy: np.ndarray, node_kw: np.ndarray, detour: float) -> list[dict[str, ob
     ]  # fmt: skip
 
 
+def power_factor_tan() -> float:
+    """Reactive per active power of the load at the peak (tan of the power factor's angle)."""
+    return math.tan(math.acos(figures().grid.power_factor))
+
+
 def today_loads(blocks: pd.DataFrame, block_bus: pd.DataFrame) -> pd.DataFrame:
     """Today's winter-evening peak per block as loads on its LV bus (bus_id, p_kw, q_kvar)."""
-    pf = figures().grid.power_factor
     p = today_peak_kw(blocks)
     bus = block_bus.set_index("block_id")["bus_id"].reindex(blocks["block_id"].astype(str)).to_numpy()
-    return pd.DataFrame({"bus_id": bus, "p_kw": p, "q_kvar": p * math.tan(math.acos(pf))})
+    return pd.DataFrame({"bus_id": bus, "p_kw": p, "q_kvar": p * power_factor_tan()})

@@ -105,8 +105,12 @@ def edge_table(inp: ModelInputs, s: Schedule) -> pd.DataFrame:
     return df
 
 
-def electricity_peak(inp: ModelInputs, s: Schedule) -> pd.DataFrame:
-    """Electric peak (kW) added per buurt and year: induction, heat pumps, LT boosters, network pumps."""
+def electricity_peak_by_block(inp: ModelInputs, s: Schedule, pumps: bool = True) -> np.ndarray:
+    """(B, T) electric peak (kW) each block adds per year: induction, heat pumps, LT boosters.
+
+    ``pumps``: also the network pumps of the blocks on a network (their share of the pump power at
+    the source); the grid check leaves them out, as they draw at the source, not at the block.
+    """
     yrs = inp.years[None, :]
     e = inp.elec_kw
     ind_done = (yrs >= s.induction_year[:, None]) & inp.need_induction[:, None]
@@ -116,11 +120,21 @@ def electricity_peak(inp: ModelInputs, s: Schedule) -> pd.DataFrame:
     for b in np.nonzero(nb)[0]:
         opt[b], start[b] = OPTIONS.index(inp.new_build_opt(b)), inp.new_build_year[b]
     on = yrs >= start[:, None]
-    per_opt = {0: e["pump_mt"], 1: e["lt_booster"] + e["pump_lt"], 2: e["hp"]}
+    zero = np.zeros(inp.n_blocks)
+    per_opt = {
+        0: e["pump_mt"] if pumps else zero,
+        1: e["lt_booster"] + (e["pump_lt"] if pumps else zero),
+        2: e["hp"],
+    }
     kw = ind_done * e["induction"][:, None]
     for o, w in per_opt.items():
         kw = kw + (on & (opt == o)[:, None]) * w[:, None]
-    df = pd.DataFrame(kw, columns=inp.years)
+    return np.asarray(kw, float)
+
+
+def electricity_peak(inp: ModelInputs, s: Schedule) -> pd.DataFrame:
+    """Electric peak (kW) added per buurt and year: induction, heat pumps, LT boosters, network pumps."""
+    df = pd.DataFrame(electricity_peak_by_block(inp, s), columns=inp.years)
     df["buurt_code"] = inp.buurt
     return df.groupby("buurt_code").sum()
 

@@ -21,6 +21,7 @@ from heatplan.buildings.stock import today_mask
 from heatplan.optimisation.accounting import ITEMS
 from heatplan.optimisation.national import ELECTRICITY_USES
 from heatplan.plan.economics import heat_and_electricity_vars, option_cost_vars
+from heatplan.plan.grid_check import grid_vars
 from heatplan.plan.notes import round_lines
 from heatplan.plan.pipeline import Plan
 from heatplan.plan.resize import Resize
@@ -371,6 +372,8 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
     ids = plan.stock["block_id"].astype(str).to_numpy()
     option_vars, option_coords = option_cost_vars(plan, ids)
     data.update(option_vars)
+    grid_data, grid_coords = grid_vars(plan.grid, years)
+    data.update(grid_data)
     data["gas_m3"] = (("block", "year"), rd["gas_m3"].reindex(block=ids).fillna(0.0).to_numpy())
     conn = np.nan_to_num(blocks["connection_year"][1], nan=np.inf)
     data["connected"] = (("block", "year"), conn[:, None] <= np.array(years)[None, :])
@@ -388,5 +391,6 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
         "eval_year": plan.result.dataset["eval_year"].to_numpy(),
         "electricity_use": list(ELECTRICITY_USES),
         **option_coords,
+        **grid_coords,
     }
     return xr.Dataset(data, coords=coords, attrs=_attrs(plan))

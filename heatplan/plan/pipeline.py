@@ -32,6 +32,7 @@ from heatplan.networks.sizing import size_layout
 from heatplan.optimisation import NetworkInput, Result, build_inputs, check_solver, optimise, resolve
 from heatplan.optimisation.inputs import ModelInputs
 from heatplan.plan.feedback import feedback
+from heatplan.plan.grid_check import GridYears, check_years
 from heatplan.plan.notes import Action
 from heatplan.plan.preflight import check_pace_floor, check_stock, pin_warnings
 from heatplan.plan.resize import (
@@ -83,6 +84,8 @@ class Plan:
     stopped_by: str = ""
     #: the networks re-sized for the load the plan connects (heatplan.plan.resize)
     resizes: list[Resize] = field(default_factory=list)
+    #: the electricity grid under every planned year (heatplan.plan.grid_check; reported, not fed back)
+    grid: GridYears | None = None
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -257,6 +260,10 @@ def run_plan(
             timings["resolve"] += time.perf_counter() - ts
             break
         timings["resolve"] += time.perf_counter() - ts
+    tg = time.perf_counter()
+    prog("checking the electricity grid", 0, 1)
+    grid = check_years(stock, result, planned_years(scenario, result))
+    timings["grid"] = time.perf_counter() - tg
     timings["total"] = time.perf_counter() - t0
     return Plan(
         stock,
@@ -272,6 +279,7 @@ def run_plan(
         warnings=warnings,
         stopped_by=stopped_by,
         resizes=resizes,
+        grid=grid,
     )
 
 

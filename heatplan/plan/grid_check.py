@@ -1,0 +1,90 @@
+"""The electricity grid under every planned year (issue 15, first part; docs/grid.md).
+
+The district's synthetic MV/LV grid (``heatplan.grid.synthetic``) is laid over every block of
+the stock, sized for its base load (a new build's station and cables are laid with it). Each
+planned year's load at
+the winter-evening peak is, per block standing that year, today's base (appliances, and the heat
+pumps there today) plus what the plan adds by then: induction, individual heat pumps and LT
+boosters (``optimisation.results.electricity_peak_by_block`` without the network pumps, which
+draw at the sources). Every year is solved with pandapower; the plan reports the peak, the
+highest station and cable loading, the lowest voltage and what is past the limits; a year whose
+power flow does not converge (voltage collapse under overload) says so. The check does not yet
+feed back into the optimisation (reinforcements are still to come): it reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from heatplan.buildings.stock import existing_mask
+from heatplan.errors import ConvergenceError
+from heatplan.grid import GridSolver, violations
+from heatplan.grid.synthetic import power_factor_tan, synthetic_grid, today_peak_kw
+from heatplan.optimisation import Result
+from heatplan.optimisation.results import electricity_peak_by_block
+
+YEAR_COLUMNS = (
+    "peak_mw", "converged", "station_loading_max_pct", "cable_loading_max_pct", "vm_min_pu",
+    "stations_over", "cables_over", "buses_out_of_band",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GridYears:
+    """Per planned year the grid's figures (YEAR_COLUMNS), and each station's loading per year."""
+
+    years: pd.DataFrame  # index year
+    station_loading_pct: pd.DataFrame  # index station_id, columns years
+    stations: int
+    cables: int
+
+
+def check_years(stock: pd.DataFrame, result: Result, years: list[int]) -> GridYears:
+    """The grid under each of ``years`` of the plan (``stock`` aligned with the plan, 0..n-1)."""
+    grid, where = synthetic_grid(stock)
+    bus = where.set_index("block_id")["bus_id"].reindex(stock["block_id"].astype(str)).to_numpy()
+    solver = GridSolver(grid)
+    inp, s = result.session.inputs, result.schedule
+    kw = electricity_peak_by_block(inp, s, pumps=False)
+    added = pd.DataFrame(kw, index=inp.block_ids, columns=inp.years)
+    added = added.reindex(stock["block_id"].astype(str)).fillna(0.0)
+    base = today_peak_kw(stock)
+    rows, loading = [], {}
+    for y in years:
+        col = y if y in added.columns else added.columns[-1]
+        p = base * existing_mask(stock, y).to_numpy() + added[col].to_numpy()
+        try:
+            res = solver.solve(pd.DataFrame({"bus_id": bus, "p_kw": p, "q_kvar": p * power_factor_tan()}))
+        except ConvergenceError:
+            rows.append({"year": y, "peak_mw": p.sum() / 1000.0, "converged": False})
+            continue
+        v = violations(res)
+        rows.append({
+            "year": y, "peak_mw": p.sum() / 1000.0, "converged": True,
+            "station_loading_max_pct": res.stations["loading_pct"].max(),
+            "cable_loading_max_pct": res.cables["loading_pct"].max(),
+            "vm_min_pu": res.buses["vm_pu"].min(),
+            "stations_over": int((v["element"] == "station").sum()),
+            "cables_over": int((v["element"] == "cable").sum()),
+            "buses_out_of_band": int((v["element"] == "bus").sum()),
+        })  # fmt: skip
+        loading[y] = res.stations.set_index("station_id")["loading_pct"]
+    table = pd.DataFrame(rows, columns=["year", *YEAR_COLUMNS]).set_index("year")
+    return GridYears(table, pd.DataFrame(loading), len(grid.stations), len(grid.cables))
+
+
+def grid_vars(gy: GridYears | None, years: list[int]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """plan.nc variables of the grid check (``grid_*`` over ``year``; station loading), and coords."""
+    if gy is None:
+        return {}, {}
+    t = gy.years.reindex(years)
+    data: dict[str, Any] = {}
+    for col in YEAR_COLUMNS:
+        v = t[col].astype(float).to_numpy()
+        data[f"grid_{col}"] = ("year", v)
+    load = gy.station_loading_pct.reindex(columns=years)
+    data["grid_station_loading_pct"] = (("grid_station", "year"), load.to_numpy(float))
+    return data, {"grid_station": load.index.astype(str).to_numpy()}

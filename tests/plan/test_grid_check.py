@@ -1,0 +1,56 @@
+"""The electricity grid under every planned year: each year's load is the blocks' by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from heatplan.buildings.demand import block_demand
+from heatplan.buildings.stock import load_stock
+from heatplan.scenario.figures import figures
+
+
+def test_each_years_peak_is_the_dwellings_base_plus_what_the_plan_adds(
+    small_plan_dir: Path, small_stock: Path
+) -> None:
+    s = json.loads((small_plan_dir / "summary.json").read_text())
+    g = s["grid_check"]
+    assert g["stations"] >= 1 and g["fed_back"] is False
+    assert set(g["by_year"]) == {str(y) for y in s["verified_years"]}
+    stock = load_stock(small_stock)  # 30 existing blocks, none demolished, no new builds
+    sched = pd.read_csv(small_plan_dir / "schedule.csv").set_index("block_id").reindex(stock["block_id"])
+    f = figures()
+    n = stock["dwellings"].to_numpy(float)
+    hp_today = (stock["heating"] == "heat_pump").to_numpy()
+    e = f.economics.grid
+    base = (
+        n
+        * e.simultaneity
+        * np.where(hp_today, e.heat_pump_peak_kw_per_dwelling, e.appliances_peak_kw_per_dwelling)
+    )
+    induction = n * f.induction.peak_kw_per_dwelling * f.peak.simultaneity_hot_water  # 3.6 kW x 0.1
+    heat_pump = n * f.heat_pump.electric_peak_kw_per_dwelling * f.peak.simultaneity_space_lt  # 7 kW x 0.55
+    hw = block_demand(stock)["hot_water_peak_undiversified_kw"].to_numpy()
+    booster = f.peak.simultaneity_hot_water * hw / f.heat_pump.seasonal_cop
+    opt = sched["option"].to_numpy(object)
+    with xr.open_dataset(small_plan_dir / "plan.nc", engine="h5netcdf") as ds:
+        peak_mw = ds["grid_peak_mw"].to_series()
+        load = ds["grid_station_loading_pct"].load()
+    for y, row in g["by_year"].items():
+        year = int(y)
+        on = sched["connection_year"].to_numpy(float) <= year
+        kw = base.sum() + (induction * (sched["induction_year"].to_numpy(float) <= year)).sum()
+        kw += (heat_pump * ((opt == "hp") & on)).sum() + (booster * ((opt == "lt") & on)).sum()
+        assert peak_mw[year] * 1000 == pytest.approx(kw, rel=1e-9)
+        assert row["peak_mw"] == round(peak_mw[year], 2)
+        assert row["converged"] and row["vm_min_pu"] > 0.9 and row["stations_over"] == 0
+    # plan.nc carries every station's loading per year; the summary's highest is its maximum
+    last = max(g["by_year"], key=int)
+    highest = float(load.sel(year=int(last)).max())
+    assert highest == pytest.approx(g["by_year"][last]["station_loading_max_pct"], abs=0.05)
+    assert load.sizes["grid_station"] == g["stations"]
