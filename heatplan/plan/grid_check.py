@@ -17,11 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from heatplan.buildings.stock import existing_mask
 from heatplan.errors import ConvergenceError
-from heatplan.grid import GridSolver, violations
+from heatplan.grid import Grid, GridSolver, violations
 from heatplan.grid.synthetic import power_factor_tan, synthetic_grid, today_peak_kw
 from heatplan.optimisation import Result
 from heatplan.optimisation.results import electricity_peak_by_block
@@ -40,6 +41,8 @@ class GridYears:
     station_loading_pct: pd.DataFrame  # index station_id, columns years
     stations: int
     cables: int
+    station_table: pd.DataFrame | None = None  # station_id, x_rd, y_rd, kva (rating, all side by side)
+    cable_table: pd.DataFrame | None = None  # cable_id, end points, std_type, parallel, length_m, loading
 
 
 def check_years(stock: pd.DataFrame, result: Result, years: list[int]) -> GridYears:
@@ -52,7 +55,7 @@ def check_years(stock: pd.DataFrame, result: Result, years: list[int]) -> GridYe
     added = pd.DataFrame(kw, index=inp.block_ids, columns=inp.years)
     added = added.reindex(stock["block_id"].astype(str)).fillna(0.0)
     base = today_peak_kw(stock)
-    rows, loading = [], {}
+    rows, loading, cable_max = [], {}, np.zeros(len(grid.cables))
     for y in years:
         col = y if y in added.columns else added.columns[-1]
         p = base * existing_mask(stock, y).to_numpy() + added[col].to_numpy()
@@ -72,8 +75,30 @@ def check_years(stock: pd.DataFrame, result: Result, years: list[int]) -> GridYe
             "buses_out_of_band": int((v["element"] == "bus").sum()),
         })  # fmt: skip
         loading[y] = res.stations.set_index("station_id")["loading_pct"]
+        cable_max = np.maximum(cable_max, res.cables["loading_pct"].to_numpy(float))
     table = pd.DataFrame(rows, columns=["year", *YEAR_COLUMNS]).set_index("year")
-    return GridYears(table, pd.DataFrame(loading), len(grid.stations), len(grid.cables))
+    stations, cables = _geometry(grid)
+    cables["loading_max_pct"] = cable_max
+    return GridYears(table, pd.DataFrame(loading), len(grid.stations), len(grid.cables), stations, cables)
+
+
+def _geometry(grid: Grid) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stations (position, rating) and cables (end points, type) of the grid, for the map layers."""
+    at = grid.buses.set_index("bus_id")[["x_rd", "y_rd"]]
+    st = grid.stations
+    kva = st["std_type"].str.split(" ").str[0].astype(float) * 1000 * st["parallel"]
+    stations = pd.DataFrame(
+        {"station_id": st["station_id"].to_numpy(), "x_rd": at.loc[st["lv_bus"], "x_rd"].to_numpy(),
+         "y_rd": at.loc[st["lv_bus"], "y_rd"].to_numpy(), "kva": kva.to_numpy(float)}
+    )  # fmt: skip
+    c = grid.cables
+    a, b = at.loc[c["from_bus"]].to_numpy(float), at.loc[c["to_bus"]].to_numpy(float)
+    cables = pd.DataFrame(
+        {"cable_id": c["cable_id"].to_numpy(), "from_x": a[:, 0], "from_y": a[:, 1], "to_x": b[:, 0],
+         "to_y": b[:, 1], "std_type": c["std_type"].to_numpy(), "parallel": c["parallel"].to_numpy(int),
+         "length_m": c["length_m"].to_numpy(float)}
+    )  # fmt: skip
+    return stations, cables
 
 
 def grid_vars(gy: GridYears | None, years: list[int]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -87,4 +112,16 @@ def grid_vars(gy: GridYears | None, years: list[int]) -> tuple[dict[str, Any], d
         data[f"grid_{col}"] = ("year", v)
     load = gy.station_loading_pct.reindex(columns=years)
     data["grid_station_loading_pct"] = (("grid_station", "year"), load.to_numpy(float))
-    return data, {"grid_station": load.index.astype(str).to_numpy()}
+    coords: dict[str, Any] = {"grid_station": load.index.astype(str).to_numpy()}
+    if gy.station_table is not None:
+        st = gy.station_table.set_index("station_id").reindex(coords["grid_station"])
+        for col in ("x_rd", "y_rd", "kva"):
+            data[f"grid_station_{col}"] = ("grid_station", st[col].to_numpy(float))
+    if gy.cable_table is not None:
+        c = gy.cable_table
+        coords["grid_cable"] = c["cable_id"].astype(str).to_numpy()
+        for col in ("from_x", "from_y", "to_x", "to_y", "length_m", "loading_max_pct"):
+            data[f"grid_cable_{col}"] = ("grid_cable", c[col].to_numpy(float))
+        data["grid_cable_parallel"] = ("grid_cable", c["parallel"].to_numpy(int))
+        data["grid_cable_std_type"] = ("grid_cable", c["std_type"].astype(str).to_numpy())
+    return data, coords

@@ -1,4 +1,8 @@
-"""blocks.gpkg (EPSG:28992): layers ``blocks`` (points), ``pipes`` (lines) and ``sources`` (points)."""
+"""blocks.gpkg (EPSG:28992): layers ``blocks`` (points), ``pipes`` (lines) and ``sources`` (points).
+
+A plan with the electricity-grid check adds ``grid_stations`` (points: rating, loading per year and
+the highest) and ``grid_cables`` (lines: type, cables side by side, highest loading).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from heatplan.errors import InputError
-from heatplan.report.plan_data import Plan, block_frame, pipes_frame, sources_frame
+from heatplan.report.plan_data import Plan, block_frame, grid_frames, pipes_frame, sources_frame
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +39,7 @@ def _geo() -> tuple[Any, Any]:
 
 
 def layers(plan: Plan) -> dict[str, Any]:
-    """The three layers as GeoDataFrames (EPSG:28992)."""
+    """The layers as GeoDataFrames (EPSG:28992)."""
     gpd, shapely = _geo()
     b = block_frame(plan.ds)
     blocks = gpd.GeoDataFrame(
@@ -57,16 +61,30 @@ def layers(plan: Plan) -> dict[str, Any]:
         geometry=gpd.points_from_xy(s["x_rd"], s["y_rd"]),
         crs=CRS,
     )
-    return {"blocks": blocks, "pipes": pipes, "sources": sources}
+    out = {"blocks": blocks, "pipes": pipes, "sources": sources}
+    grid = grid_frames(plan.ds)
+    if grid is not None:
+        st, c = grid
+        out["grid_stations"] = gpd.GeoDataFrame(
+            st.drop(columns=["x_rd", "y_rd"]), geometry=gpd.points_from_xy(st["x_rd"], st["y_rd"]), crs=CRS
+        )
+        ends = np.stack(
+            [c[["from_x", "from_y"]].to_numpy(float), c[["to_x", "to_y"]].to_numpy(float)], axis=1
+        )
+        out["grid_cables"] = gpd.GeoDataFrame(
+            c.drop(columns=["from_x", "from_y", "to_x", "to_y"]), geometry=shapely.linestrings(ends), crs=CRS
+        )
+    return out
 
 
 def write_gpkg(plan: Plan, path: Path) -> Path:
-    """Write the three layers to ``path`` (GeoPackage; the name need not end in .gpkg)."""
+    """Write the layers to ``path`` (GeoPackage; the name need not end in .gpkg)."""
     path = Path(path)
     # GDAL wants the .gpkg extension; atomic_file's temporary name ends in .tmp, so write beside it.
     work = path.with_name(path.name + ".gpkg")
     work.unlink(missing_ok=True)
-    geometry_type = {"blocks": "Point", "pipes": "LineString", "sources": "Point"}
+    geometry_type = {"blocks": "Point", "pipes": "LineString", "sources": "Point", "grid_stations": "Point",
+                     "grid_cables": "LineString"}  # fmt: skip
     try:
         for name, gdf in layers(plan).items():
             gdf.to_file(work, layer=name, driver="GPKG", engine="pyogrio", geometry_type=geometry_type[name])

@@ -325,3 +325,30 @@ def sources_frame(ds: xr.Dataset) -> pd.DataFrame:
             "y_rd": np.asarray(ds["source_y_rd"].values, dtype=float),
         }
     )
+
+
+def grid_frames(ds: xr.Dataset) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The grid's stations (id, position, kVA, loading per year and highest) and cables; None without."""
+    if "grid_station_x_rd" not in ds or "grid_cable" not in ds.coords:
+        return None
+    load = ds["grid_station_loading_pct"].transpose("grid_station", "year")
+    stations = pd.DataFrame(
+        {
+            "station_id": strings(ds["grid_station"]),
+            "x_rd": np.asarray(ds["grid_station_x_rd"].values, float),
+            "y_rd": np.asarray(ds["grid_station_y_rd"].values, float),
+            "kva": np.asarray(ds["grid_station_kva"].values, float),
+            "loading_max_pct": np.nanmax(np.asarray(load.values, float), axis=1, initial=0.0),
+        }
+    )
+    for k, y in enumerate(ds["year"].values):
+        col = np.asarray(load.values[:, k], float)
+        if not np.isnan(col).all():
+            stations[f"loading_{int(y)}_pct"] = col
+    cables = pd.DataFrame(
+        {"cable_id": strings(ds["grid_cable"]), "std_type": strings(ds["grid_cable_std_type"]),
+         "parallel": np.asarray(ds["grid_cable_parallel"].values, int)}
+        | {c: np.asarray(ds[f"grid_cable_{c}"].values, float)
+           for c in ("length_m", "loading_max_pct", "from_x", "from_y", "to_x", "to_y")}
+    )  # fmt: skip
+    return stations, cables

@@ -54,3 +54,25 @@ def test_each_years_peak_is_the_dwellings_base_plus_what_the_plan_adds(
     highest = float(load.sel(year=int(last)).max())
     assert highest == pytest.approx(g["by_year"][last]["station_loading_max_pct"], abs=0.05)
     assert load.sizes["grid_station"] == g["stations"]
+
+
+def test_blocks_gpkg_has_the_grid_layers(small_plan_dir: Path) -> None:
+    gpd = pytest.importorskip("geopandas")
+    pyogrio = pytest.importorskip("pyogrio")
+    path = small_plan_dir / "blocks.gpkg"
+    layers = dict(pyogrio.list_layers(path))
+    assert layers["grid_stations"] == "Point" and layers["grid_cables"] == "LineString"
+    st = gpd.read_file(path, layer="grid_stations")
+    cables = gpd.read_file(path, layer="grid_cables")
+    s = json.loads((small_plan_dir / "summary.json").read_text())
+    assert len(st) == s["grid_check"]["stations"] and st.crs.to_epsg() == 28992
+    last = max(s["grid_check"]["by_year"], key=int)
+    assert st[f"loading_{last}_pct"].max() == pytest.approx(
+        s["grid_check"]["by_year"][last]["station_loading_max_pct"], abs=0.05
+    )
+    assert (st["kva"].isin([250.0, 400.0, 630.0]) | (st["kva"] % 630 == 0)).all()
+    # a cable's length is its route: the straight line between its ends times the detour (1.25),
+    # at least 1 m
+    straight = cables.geometry.length.to_numpy()
+    assert cables["length_m"].to_numpy() == pytest.approx(np.maximum(straight, 1.0) * 1.25, rel=1e-6)
+    assert (cables["loading_max_pct"] <= 100.0).all() and (cables["parallel"] >= 1).all()
