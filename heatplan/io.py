@@ -30,6 +30,7 @@ KNOWN: dict[str, frozenset[str]] = {
     "network": frozenset({"network.nc", "pipes.csv", "consumers.csv", "network.geojson", "summary.json"}),
     "sweep": frozenset({"scenarios", "failed", "grid.toml", "scenarios.csv", "sweep.nc", "comparison.csv"}),
     "city": frozenset({"districts", "city.json", "city_by_year.csv"}),
+    "grid": frozenset({"stations.csv", "cables.csv", "buses.csv", "violations.csv", "summary.json"}),
 }  # fmt: skip
 #: Files that mark an output folder written before the marker existed (all must be present).
 SIGNATURE: dict[str, frozenset[str]] = {
@@ -37,10 +38,12 @@ SIGNATURE: dict[str, frozenset[str]] = {
     "network": frozenset({"network.nc"}),
     "sweep": frozenset({"scenarios", "scenarios.csv"}),
     "city": frozenset({"districts"}),
+    "grid": frozenset({"stations.csv", "cables.csv", "buses.csv"}),
 }
 #: Kinds written as a whole (an earlier one is replaced); a sweep is continued instead.
-REPLACED = ("plan", "network", "city")
-NAMES = {"plan": "plan", "network": "network simulation", "sweep": "sweep", "city": "city plan"}
+REPLACED = ("plan", "network", "city", "grid")
+NAMES = {"plan": "plan", "network": "network simulation", "sweep": "sweep", "city": "city plan",
+         "grid": "grid simulation"}  # fmt: skip
 
 
 def _read_marker(folder: Path) -> dict[str, object] | None:

@@ -12,6 +12,7 @@ import click
 from heatplan import __version__
 from heatplan.cli.city import city
 from heatplan.cli.compare import compare_cmd
+from heatplan.cli.grid import grid
 from heatplan.cli.init import init_cmd
 from heatplan.cli.network import network
 from heatplan.cli.options import configure_logging
@@ -72,6 +73,7 @@ cli.add_command(init_cmd)
 cli.add_command(compare_cmd)
 cli.add_command(plan_cmd)
 cli.add_command(network)
+cli.add_command(grid)
 cli.add_command(report_cmd)
 cli.add_command(sweep_cmd)
 cli.add_command(city)

@@ -101,6 +101,8 @@ def configure_logging(verbose: int) -> None:
     """Plain log lines on stderr (the library itself never configures logging)."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # pandapower asks for numba on every power flow; heatplan does not use it (docs/grid.md)
+    logging.getLogger("pandapower.auxiliary").setLevel(logging.ERROR if verbose < 2 else logging.DEBUG)
 
 
 def _bar(console: Console, transient: bool) -> Progress:
