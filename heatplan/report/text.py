@@ -194,6 +194,10 @@ _NL: dict[str, str] = {
     "g_network_heat_loss": "warmteverlies net",
     "g_other": "overig",
     "ch_electricity": "Elektriciteitsvraag per jaar [MWh/jaar]",
+    "ch_grid": "Elektriciteitsnet: winteravondpiek per jaar [MW] (synthetisch net; gecontroleerd, "
+    "nog niet teruggekoppeld)",
+    "grid_peak": "piek",
+    "grid_rating": "vermogen MS/LS-stations",
     "e_heat_pumps": "warmtepompen",
     "e_lt_boosters": "LT-boosters",
     "e_collective_heat_pumps": "collectieve warmtepompen (LT)",
@@ -404,6 +408,10 @@ _EN: dict[str, str] = {
     "g_network_heat_loss": "network heat loss",
     "g_other": "other",
     "ch_electricity": "Electricity demand per year [MWh/yr]",
+    "ch_grid": "Electricity grid: winter-evening peak per year [MW] (synthetic grid; checked, "
+    "not yet fed back)",
+    "grid_peak": "peak",
+    "grid_rating": "MV/LV stations' rating",
     "e_heat_pumps": "heat pumps",
     "e_lt_boosters": "LT boosters",
     "e_collective_heat_pumps": "collective heat pumps (LT)",

@@ -76,3 +76,22 @@ def test_blocks_gpkg_has_the_grid_layers(small_plan_dir: Path) -> None:
     straight = cables.geometry.length.to_numpy()
     assert cables["length_m"].to_numpy() == pytest.approx(np.maximum(straight, 1.0) * 1.25, rel=1e-6)
     assert (cables["loading_max_pct"] <= 100.0).all() and (cables["parallel"] >= 1).all()
+
+
+def test_the_report_charts_the_peak_against_the_stations_rating(small_plan_dir: Path) -> None:
+    import re
+
+    page = (small_plan_dir / "report.html").read_text(encoding="utf-8")
+    svg = re.search(r'<svg id="chart-grid".*?</svg>', page, re.S)
+    assert svg is not None
+    s = json.loads((small_plan_dir / "summary.json").read_text())
+    with xr.open_dataset(small_plan_dir / "plan.nc", engine="h5netcdf") as ds:
+        rating_mw = float(ds["grid_station_kva"].sum()) / 1000
+    assert "vermogen MS/LS-stations" in svg.group(0)
+    assert rating_mw > max(r["peak_mw"] for r in s["grid_check"]["by_year"].values())
+    # one bar per checked year, its tooltip the year and the peak (MW, one decimal, Dutch comma)
+    tips = re.findall(r'<rect class="bar"[^>]*><title>piek (\d{4}): ([\d.,]+)</title>', svg.group(0))
+    by_year = s["grid_check"]["by_year"]
+    assert [int(y) for y, _ in tips] == sorted(int(y) for y in by_year)
+    for y, v in tips:
+        assert float(v.replace(".", "").replace(",", ".")) == pytest.approx(by_year[y]["peak_mw"], abs=0.051)
