@@ -7,7 +7,6 @@ import time
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from heatplan.buildings.stock import STOCK_YEAR, existing_mask, load_stock
 from heatplan.cli.options import stock_option, user_errors
@@ -40,7 +39,7 @@ def simulate_cmd(stock: Path | None, year: int, out: Path) -> None:
     `heatplan plan`'s grid check, not here.
     """
     from heatplan.grid import GridSolver, violations
-    from heatplan.grid.synthetic import power_factor_tan, synthetic_grid, today_peak_kw
+    from heatplan.grid.synthetic import block_loads, synthetic_grid, today_peak_kw
 
     t0 = time.perf_counter()
     replaces = check_out_dir(out, "grid")
@@ -50,8 +49,7 @@ def simulate_cmd(stock: Path | None, year: int, out: Path) -> None:
         raise InputError(f"--year {year}: no block of the stock stands in {year} (built, not yet demolished)")
     net, where = synthetic_grid(blocks)
     p = today_peak_kw(blocks) * standing
-    bus = where.set_index("block_id")["bus_id"].reindex(blocks["block_id"].astype(str)).to_numpy()
-    res = GridSolver(net).solve(pd.DataFrame({"bus_id": bus, "p_kw": p, "q_kvar": p * power_factor_tan()}))
+    res = GridSolver(net).solve(block_loads(blocks, where, p))
     v = violations(res)
     at = net.buses.set_index("bus_id")
     stations = net.stations.merge(res.stations, on="station_id")

@@ -197,8 +197,12 @@ def power_factor_tan() -> float:
     return math.tan(math.acos(figures().grid.power_factor))
 
 
+def block_loads(blocks: pd.DataFrame, block_bus: pd.DataFrame, p_kw: np.ndarray) -> pd.DataFrame:
+    """Each block's peak ``p_kw`` as a load on its LV bus (bus_id, p_kw, q_kvar at the power factor)."""
+    bus = block_bus.set_index("block_id")["bus_id"].reindex(blocks["block_id"].astype(str)).to_numpy()
+    return pd.DataFrame({"bus_id": bus, "p_kw": p_kw, "q_kvar": p_kw * power_factor_tan()})
+
+
 def today_loads(blocks: pd.DataFrame, block_bus: pd.DataFrame) -> pd.DataFrame:
     """Today's winter-evening peak per block as loads on its LV bus (bus_id, p_kw, q_kvar)."""
-    p = today_peak_kw(blocks)
-    bus = block_bus.set_index("block_id")["bus_id"].reindex(blocks["block_id"].astype(str)).to_numpy()
-    return pd.DataFrame({"bus_id": bus, "p_kw": p, "q_kvar": p * power_factor_tan()})
+    return block_loads(blocks, block_bus, today_peak_kw(blocks))

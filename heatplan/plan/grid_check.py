@@ -23,14 +23,13 @@ import pandas as pd
 from heatplan.buildings.stock import existing_mask
 from heatplan.errors import ConvergenceError
 from heatplan.grid import Grid, GridSolver, violations
-from heatplan.grid.synthetic import power_factor_tan, synthetic_grid, today_peak_kw
+from heatplan.grid.synthetic import block_loads, synthetic_grid, today_peak_kw
 from heatplan.optimisation import Result
 from heatplan.optimisation.results import electricity_peak_by_block
+from heatplan.planfile import GRID_YEAR_FIELDS
 
-YEAR_COLUMNS = (
-    "peak_mw", "converged", "station_loading_max_pct", "cable_loading_max_pct", "vm_min_pu",
-    "stations_over", "cables_over", "buses_out_of_band",
-)  # fmt: skip
+#: per checked year (plan.nc ``grid_<column>``; the summary reads the same list)
+YEAR_COLUMNS = GRID_YEAR_FIELDS
 
 
 @dataclass(frozen=True)
@@ -48,7 +47,6 @@ class GridYears:
 def check_years(stock: pd.DataFrame, result: Result, years: list[int]) -> GridYears:
     """The grid under each of ``years`` of the plan (``stock`` aligned with the plan, 0..n-1)."""
     grid, where = synthetic_grid(stock)
-    bus = where.set_index("block_id")["bus_id"].reindex(stock["block_id"].astype(str)).to_numpy()
     solver = GridSolver(grid)
     inp, s = result.session.inputs, result.schedule
     kw = electricity_peak_by_block(inp, s, pumps=False)
@@ -60,7 +58,7 @@ def check_years(stock: pd.DataFrame, result: Result, years: list[int]) -> GridYe
         col = y if y in added.columns else added.columns[-1]
         p = base * existing_mask(stock, y).to_numpy() + added[col].to_numpy()
         try:
-            res = solver.solve(pd.DataFrame({"bus_id": bus, "p_kw": p, "q_kvar": p * power_factor_tan()}))
+            res = solver.solve(block_loads(stock, where, p))
         except ConvergenceError:
             rows.append({"year": y, "peak_mw": p.sum() / 1000.0, "converged": False})
             continue

@@ -293,9 +293,9 @@ def _resize(
 ) -> tuple[Result, NetworkModels, list[Resize]]:
     """Networks re-sized for the plan's load; re-optimised on them where that saves more than the gap."""
     solves = 0
+    labels = {r: sizing_labels(stock, scenario, r) for r in nets.layouts}
     while True:
         table = schedule_table(stock, result)
-        labels = {r: sizing_labels(stock, scenario, r) for r in nets.layouts}
         resized, report = resize_for_plan(stock, scenario, nets, table, result.edges, labels)
         for r in report:
             log.info(
