@@ -41,7 +41,7 @@ class GridYears:
     stations: int
     cables: int
     station_table: pd.DataFrame | None = None  # station_id, x_rd, y_rd, kva (rating, all side by side)
-    cable_table: pd.DataFrame | None = None  # cable_id, end points, std_type, parallel, length_m, loading
+    cable_table: pd.DataFrame | None = None  # cable_id, ends, type, parallel, length_m, highest_loading_pct
 
 
 def check_years(stock: pd.DataFrame, result: Result, years: list[int]) -> GridYears:
@@ -76,7 +76,7 @@ def check_years(stock: pd.DataFrame, result: Result, years: list[int]) -> GridYe
         cable_max = np.maximum(cable_max, res.cables["loading_pct"].to_numpy(float))
     table = pd.DataFrame(rows, columns=["year", *YEAR_COLUMNS]).set_index("year")
     stations, cables = _geometry(grid)
-    cables["loading_max_pct"] = cable_max
+    cables["highest_loading_pct"] = cable_max
     return GridYears(table, pd.DataFrame(loading), len(grid.stations), len(grid.cables), stations, cables)
 
 
@@ -118,8 +118,12 @@ def grid_vars(gy: GridYears | None, years: list[int]) -> tuple[dict[str, Any], d
     if gy.cable_table is not None:
         c = gy.cable_table
         coords["grid_cable"] = c["cable_id"].astype(str).to_numpy()
-        for col in ("from_x", "from_y", "to_x", "to_y", "length_m", "loading_max_pct"):
+        # per cable its highest loading over the years ("grid_cable_loading_max_pct" is the
+        # per-year column of YEAR_COLUMNS: the same name over grid_cable once overwrote it)
+        for col in ("from_x", "from_y", "to_x", "to_y", "length_m", "highest_loading_pct"):
             data[f"grid_cable_{col}"] = ("grid_cable", c[col].to_numpy(float))
         data["grid_cable_parallel"] = ("grid_cable", c["parallel"].to_numpy(int))
         data["grid_cable_std_type"] = ("grid_cable", c["std_type"].astype(str).to_numpy())
+    clash = {f"grid_{col}" for col in YEAR_COLUMNS} & {k for k, (dims, _) in data.items() if dims != "year"}
+    assert not clash, f"grid variables named twice: {sorted(clash)}"
     return data, coords

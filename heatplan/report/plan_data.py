@@ -347,8 +347,9 @@ def grid_frames(ds: xr.Dataset) -> tuple[pd.DataFrame, pd.DataFrame] | None:
             stations[f"loading_{int(y)}_pct"] = col
     cables = pd.DataFrame(
         {"cable_id": strings(ds["grid_cable"]), "std_type": strings(ds["grid_cable_std_type"]),
-         "parallel": np.asarray(ds["grid_cable_parallel"].values, int)}
+         "parallel": np.asarray(ds["grid_cable_parallel"].values, int),
+         "loading_max_pct": np.asarray(ds["grid_cable_highest_loading_pct"].values, float)}
         | {c: np.asarray(ds[f"grid_cable_{c}"].values, float)
-           for c in ("length_m", "loading_max_pct", "from_x", "from_y", "to_x", "to_y")}
+           for c in ("length_m", "from_x", "from_y", "to_x", "to_y")}
     )  # fmt: skip
     return stations, cables

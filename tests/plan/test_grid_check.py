@@ -76,6 +76,11 @@ def test_blocks_gpkg_has_the_grid_layers(small_plan_dir: Path) -> None:
     straight = cables.geometry.length.to_numpy()
     assert cables["length_m"].to_numpy() == pytest.approx(np.maximum(straight, 1.0) * 1.25, rel=1e-6)
     assert (cables["loading_max_pct"] <= 100.0).all() and (cables["parallel"] >= 1).all()
+    # the cables' highest loading over the years is the highest of the summary's per-year figures
+    per_year = max(r["cable_loading_max_pct"] for r in s["grid_check"]["by_year"].values())
+    assert cables["loading_max_pct"].max() == pytest.approx(per_year, abs=0.05)
+    with xr.open_dataset(small_plan_dir / "plan.nc", engine="h5netcdf") as ds:
+        assert ds["grid_cable_loading_max_pct"].dims == ("year",)
 
 
 def test_the_report_charts_the_peak_against_the_stations_rating(small_plan_dir: Path) -> None:
