@@ -5,9 +5,21 @@ from heatplan.grid.powerflow import (
     Grid,
     GridResult,
     GridSolver,
+    cable_rating_ka,
     check_grid,
     run_grid,
+    station_rating_kva,
     violations,
 )
 
-__all__ = ["EN50160_BAND_PU", "Grid", "GridResult", "GridSolver", "check_grid", "run_grid", "violations"]
+__all__ = [
+    "EN50160_BAND_PU",
+    "Grid",
+    "GridResult",
+    "GridSolver",
+    "cable_rating_ka",
+    "check_grid",
+    "run_grid",
+    "station_rating_kva",
+    "violations",
+]

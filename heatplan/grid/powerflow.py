@@ -75,6 +75,24 @@ def cable_data(std_type: str) -> tuple[float, float, float]:
     return float(row["max_i_ka"]), float(row["r_ohm_per_km"]), float(row["x_ohm_per_km"])
 
 
+def station_rating_kva(grid: Grid) -> np.ndarray:
+    """Each station's rating (kVA, all its transformers side by side), in the stations' order."""
+    import pandapower as pp
+
+    st = grid.stations
+    sn_mva = pp.available_std_types(pp.create_empty_network(), "trafo").loc[
+        st["std_type"].astype(str), "sn_mva"
+    ]
+    return sn_mva.to_numpy(float) * 1000.0 * st["parallel"].to_numpy(float)
+
+
+def cable_rating_ka(grid: Grid) -> np.ndarray:
+    """Each cable's rated current (kA, all its cables side by side), in the cables' order."""
+    c = grid.cables
+    one = np.array([cable_data(str(t))[0] for t in c["std_type"]], dtype=float)
+    return one * c["parallel"].to_numpy(float)
+
+
 def check_grid(grid: Grid, where: str = "the grid") -> None:
     """Every reference and value of the grid's tables valid, or one InputError naming them all."""
     problems: list[str] = []
