@@ -15,11 +15,12 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from heatplan.errors import InputError
-from heatplan.grid import Grid, check_grid, run_grid, violations
+from heatplan.grid import Grid, cable_rating_ka, check_grid, run_grid, station_rating_kva, violations
 
 TRAFO = "0.63 MVA 10/0.4 kV"  # pandapower standard type: vk 4 %, vkr 1.0794 %
 CABLE = "NAYY 4x150 SE"  # pandapower standard type: r 0.208, x 0.080 ohm/km, 270 A
@@ -103,3 +104,85 @@ def test_a_long_cable_drops_the_voltage_out_of_the_band() -> None:
 def test_a_wrong_grid_is_one_clear_message(change, needle: str) -> None:
     with pytest.raises(InputError, match=needle):
         check_grid(change(one_feeder()), "grid.json")
+
+
+def _own_data(grid: Grid) -> Grid:
+    """The grid with each station's and cable's data given in the row instead of a standard type."""
+    from heatplan.grid.powerflow import line_data, trafo_data
+
+    t = trafo_data(grid.stations)
+    stations = grid.stations.drop(columns="std_type").assign(
+        sn_kva=t["sn_mva"] * 1000.0, **{c: t[c] for c in t.columns if c != "sn_mva"}
+    )
+    cables = pd.concat([grid.cables.drop(columns="std_type"), line_data(grid.cables)], axis=1)
+    return replace(grid, stations=stations, cables=cables)
+
+
+def test_a_grid_giving_its_own_data_solves_as_its_standard_types() -> None:
+    loads = pd.DataFrame({"bus_id": ["end"], "p_kw": [120.0], "q_kvar": [39.4]})
+    std, own = one_feeder(), _own_data(one_feeder())
+    assert "std_type" not in own.stations.columns and own.stations["sn_kva"].tolist() == [630.0]
+    check_grid(own, "own data")
+    a, b = run_grid(std, loads), run_grid(own, loads)
+    for x, y in ((a.stations, b.stations), (a.cables, b.cables), (a.buses, b.buses)):
+        pd.testing.assert_frame_equal(x, y, rtol=1e-12)
+    assert station_rating_kva(own).tolist() == station_rating_kva(std).tolist() == [630.0]
+    assert cable_rating_ka(own).tolist() == cable_rating_ka(std).tolist() == [0.27]
+    # a parameter a row gives overrides its type's; parallel multiplies the rating
+    bigger = replace(std, stations=std.stations.assign(sn_kva=[800.0], parallel=[2]))
+    assert station_rating_kva(bigger).tolist() == [1600.0]
+    doubled = replace(std, cables=std.cables.assign(max_i_ka=[0.3], parallel=[3]))
+    assert cable_rating_ka(doubled).tolist() == pytest.approx([0.9])
+
+
+INFEEDS = pd.DataFrame({"bus_id": ["nowhere"], "vm_pu": [1.0], "from_year": [2030]})
+
+
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (lambda g: replace(g, stations=g.stations.assign(sn_kva=[-630.0])),
+         "stations st1: sn_kva must be > 0 (is -630)"),
+        (lambda g: replace(g, cables=g.cables.assign(max_i_ka=[0.0])),
+         "cables c1: max_i_ka must be > 0 (is 0)"),
+        (lambda g: replace(g, stations=g.stations.drop(columns=["vk_percent"])),
+         "stations st1: no std_type and no vk_percent (give a pandapower standard type or these parameters)"),
+        (lambda g: replace(g, cables=g.cables.assign(r_ohm_per_km=["thin"])),
+         "cables c1: r_ohm_per_km is not a number"),
+        (lambda g: replace(g, stations=g.stations.assign(vkr_percent=[5.0])),
+         "stations st1: vkr_percent must be at most vk_percent"),
+        (lambda g: replace(g, infeeds=INFEEDS), "infeeds nowhere: bus_id is not a bus"),
+    ],
+)  # fmt: skip
+def test_wrong_own_data_is_one_message_naming_the_element(change, needle: str) -> None:
+    with pytest.raises(InputError) as err:
+        check_grid(change(_own_data(one_feeder())), "grid.json")
+    assert str(err.value).startswith("grid.json: ") and needle in str(err.value)
+
+
+def test_an_extra_infeed_and_cables_serve_from_their_year() -> None:
+    from heatplan.grid import GridSolver
+
+    # a second feeder from a new MV bus "mv2" (held at 1.0 p.u.) to the cable's end, from 2030;
+    # the first cable is opened in 2035: "end" is then fed from mv2 alone
+    base = one_feeder(400.0)
+    buses = pd.concat([base.buses, pd.DataFrame({"bus_id": ["mv2", "lv2"], "vn_kv": [10.0, 0.4]})])
+    stations = pd.concat(
+        [base.stations, base.stations.assign(station_id=["st2"], mv_bus=["mv2"], lv_bus=["lv2"])]
+    )
+    second = base.cables.assign(cable_id=["c2"], from_bus=["lv2"], length_m=[100.0], from_year=[2030])
+    cables = pd.concat([base.cables.assign(until_year=[2035]), second])
+    infeeds = pd.DataFrame({"bus_id": ["mv2"], "vm_pu": [1.0], "from_year": [2030]})
+    grid = Grid(buses, stations.reset_index(drop=True), cables.reset_index(drop=True), "mv", infeeds=infeeds)
+    check_grid(grid, "two feeders")
+    loads = pd.DataFrame({"bus_id": ["end"], "p_kw": [150.0], "q_kvar": [49.3]})
+    solver = GridSolver(grid)
+    alone = run_grid(base, loads).buses.set_index("bus_id")["vm_pu"]["end"]
+    for year in (None, 2029):
+        res = solver.solve(loads, year=year)
+        assert res.buses.set_index("bus_id")["vm_pu"]["end"] == pytest.approx(alone, abs=1e-9)
+        assert res.cables["i_a"].tolist()[1] == 0.0 and np.isnan(res.buses["vm_pu"].iloc[-1])
+    both = solver.solve(loads, year=2030)
+    assert both.buses.set_index("bus_id")["vm_pu"]["end"] > alone + 0.02 and (both.cables["i_a"] > 0).all()
+    later = solver.solve(loads, year=2035)
+    assert later.cables["i_a"].tolist()[0] == 0.0 and later.stations["p_kw"].iloc[0] < 2.0  # st1 at no load
