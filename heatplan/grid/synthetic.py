@@ -16,6 +16,9 @@ Today's peak per dwelling is Vesta's appliances peak times its simultaneity ([ec
 plus an all-electric heat pump's extra for blocks heated by heat pumps today; power factor
 ``power_factor``. The infeed (the HV/MV station) is at ``infeed_xy`` (default: the blocks'
 dwelling-weighted centre: an estimate, ours, as the real station is not in the data).
+
+5. **The new 150 kV station** (with ``hv_station_year``): a second HV/MV infeed, bus ``hv150``, in
+   service from that year, joined by MV cables to the two nearest stations' MV buses.
 """
 
 from __future__ import annotations
@@ -143,9 +146,18 @@ def _lv(
 
 
 def synthetic_grid(
-    blocks: pd.DataFrame, infeed_xy: tuple[float, float] | None = None
+    blocks: pd.DataFrame,
+    infeed_xy: tuple[float, float] | None = None,
+    hv_station_xy: tuple[float, float] | None = None,
+    hv_station_year: int | None = None,
 ) -> tuple[Grid, pd.DataFrame]:
-    """The district's synthetic grid, and per block its LV bus and station (block_id, bus_id, station_id)."""
+    """The district's synthetic grid, and per block its LV bus and station (block_id, bus_id, station_id).
+
+    With ``hv_station_year``, the new 150 kV station feeds the MV grid from that year on
+    (:func:`_hv_station`; the programme plan, measure 65, names "een nieuw 150 kV-station met een
+    MS-verbinding door Zuidwest" but not its site). It stands at ``hv_station_xy``, by default the
+    dwelling-weighted centre of the southern half of the blocks (an estimate, ours).
+    """
     f, detour = figures().grid, figures().distribution_pipe.detour_factor
     xy = blocks[["x_rd", "y_rd"]].to_numpy(float)
     w = blocks["dwellings"].to_numpy(float)
@@ -173,13 +185,65 @@ def synthetic_grid(
         where += [(b, f"B:{b}", sid) for b in blocks["block_id"].iloc[idx].astype(str)]
         st_xy.append(sxy)
         st_kw.append(float(peak[idx].sum()))
-    cables += _mv(np.array(st_xy), np.array(st_kw), detour)
+    mv, below = _mv(np.array(st_xy), np.array(st_kw), detour)
+    cables += mv
     grid = Grid(pd.DataFrame(buses), pd.DataFrame(stations), pd.DataFrame(cables), infeed_bus="infeed")
+    if hv_station_year is not None:
+        at = np.asarray(hv_station_xy, float) if hv_station_xy is not None else _south_centre(xy, w)
+        grid = _hv_station(grid, at, np.array(st_xy[1:]), below[1:], hv_station_year, detour)
     return grid, pd.DataFrame(where, columns=["block_id", "bus_id", "station_id"])
 
 
-def _mv(xy: np.ndarray, node_kw: np.ndarray, detour: float) -> list[dict[str, object]]:
-    """MV cables: a spanning tree from the infeed (node 0) over the stations (node k: station k-1)."""
+def _south_centre(xy: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """The dwelling-weighted centre of the blocks south of the dwelling-weighted median y (estimate, ours)."""
+    weight = np.maximum(w, 1.0)
+    order = np.argsort(xy[:, 1], kind="stable")
+    cum = np.cumsum(weight[order])
+    south = order[: max(1, int(np.searchsorted(cum, cum[-1] / 2.0)) + 1)]
+    return np.average(xy[south], axis=0, weights=weight[south])
+
+
+def _hv_station(
+    grid: Grid, at: np.ndarray, st_xy: np.ndarray, st_below_kw: np.ndarray, year: int, detour: float
+) -> Grid:
+    """``grid`` with the HV/MV infeed ``hv150`` at ``at`` from ``year``, cabled to the two nearest stations.
+
+    From ``year`` the new station takes over each of the two and what lies beyond it on its feeder:
+    the MV cable into it from the first infeed is opened (``until_year``: a normally-open point, so
+    the grid stays radial) and a new MV cable from ``hv150`` (``from_year``) feeds it instead, sized
+    as :func:`_size_cables` sizes an MV feeder, for the peak today at and beyond the station and the
+    MV voltage-drop budget over its length. Before ``year``, ``hv150`` stands alone.
+    """
+    f = figures().grid
+    dist = np.hypot(*(st_xy - at).T)
+    near = np.argsort(dist, kind="stable")[:2]
+    bus = {"bus_id": "hv150", "vn_kv": f.mv_kv, "x_rd": float(at[0]), "y_rd": float(at[1])}
+    cables = grid.cables.assign(until_year=np.nan)
+    new = []
+    for n, k in enumerate(near):
+        length = max(float(dist[k]), 1.0) * detour
+        par = _size_cables([(0, 1, length)], np.array([0.0, st_below_kw[k]]), f.mv_cable_std_type, f.mv_kv,
+                           f.mv_max_drop)  # fmt: skip
+        new.append({"cable_id": f"hv150:mv{n}", "from_bus": "hv150", "to_bus": f"S{k:03d}:mv",
+                    "length_m": length, "std_type": f.mv_cable_std_type, "parallel": int(par[0]),
+                    "from_year": year})  # fmt: skip
+        cables.loc[cables["to_bus"] == f"S{k:03d}:mv", "until_year"] = year  # its one feeding MV cable
+    infeeds = pd.DataFrame({"bus_id": ["hv150"], "vm_pu": [grid.infeed_vm_pu], "from_year": [year]})
+    return Grid(
+        pd.concat([grid.buses, pd.DataFrame([bus])], ignore_index=True),
+        grid.stations,
+        pd.concat([cables, pd.DataFrame(new)], ignore_index=True),
+        infeed_bus=grid.infeed_bus,
+        infeed_vm_pu=grid.infeed_vm_pu,
+        infeeds=infeeds,
+    )
+
+
+def _mv(xy: np.ndarray, node_kw: np.ndarray, detour: float) -> tuple[list[dict[str, object]], np.ndarray]:
+    """MV cables: a spanning tree from the infeed (node 0) over the stations (node k: station k-1).
+
+    Also each node's peak today at and beyond it (kW).
+    """
     f = figures().grid
     names = ["infeed"] + [f"S{k:03d}:mv" for k in range(len(xy) - 1)]
     edges = _tree(xy, detour)
@@ -189,7 +253,7 @@ def _mv(xy: np.ndarray, node_kw: np.ndarray, detour: float) -> list[dict[str, ob
         {"cable_id": f"mv{k:03d}", "from_bus": names[a], "to_bus": names[b], "length_m": length,
          "std_type": f.mv_cable_std_type, "parallel": int(par[k])}
         for k, (a, b, length) in enumerate(edges)
-    ]  # fmt: skip
+    ], below  # fmt: skip
 
 
 def power_factor_tan() -> float:

@@ -66,3 +66,61 @@ def test_the_grid_is_the_same_every_time(zuidwest) -> None:
     again, _ = synthetic_grid(blocks)
     for a, b in ((grid.buses, again.buses), (grid.stations, again.stations), (grid.cables, again.cables)):
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_the_new_150kv_station_takes_over_its_two_nearest_stations_from_its_year(zuidwest) -> None:
+    blocks, grid, where = zuidwest
+    new, where2 = synthetic_grid(blocks, hv_station_year=2030)
+    pd.testing.assert_frame_equal(where2, where)
+    # the default grid's tables stay as they are; hv150 and its two cables come on top
+    pd.testing.assert_frame_equal(new.buses.iloc[:-1], grid.buses)
+    pd.testing.assert_frame_equal(new.stations, grid.stations)
+    pd.testing.assert_frame_equal(new.cables.iloc[:-2, : len(grid.cables.columns)], grid.cables)
+    assert new.infeeds is not None and new.infeeds.to_dict("list") == {
+        "bus_id": ["hv150"], "vm_pu": [1.0], "from_year": [2030]
+    }  # fmt: skip
+    check_grid(new, "the grid with the 150 kV station")
+    # at the dwelling-weighted centre of the southern half, cabled to the two nearest stations
+    xy = blocks[["x_rd", "y_rd"]].to_numpy(float)
+    w = np.maximum(blocks["dwellings"].to_numpy(float), 1.0)
+    order = np.argsort(xy[:, 1], kind="stable")
+    half = order[: np.searchsorted(np.cumsum(w[order]), w.sum() / 2) + 1]
+    at = new.buses.set_index("bus_id").loc["hv150", ["x_rd", "y_rd"]].to_numpy(float)
+    np.testing.assert_allclose(at, np.average(xy[half], axis=0, weights=w[half]))
+    st = grid.buses.set_index("bus_id").loc[grid.stations["mv_bus"], ["x_rd", "y_rd"]].to_numpy(float)
+    nearest = grid.stations["mv_bus"].to_numpy()[np.argsort(np.hypot(*(st - at).T))[:2]]
+    links = new.cables[new.cables["from_bus"] == "hv150"]
+    assert links["to_bus"].tolist() == list(nearest) and (links["from_year"] == 2030).all()
+    # the MV cable into each of them is opened from that year: the grid stays radial
+    opened = new.cables[new.cables["until_year"] == 2030]
+    assert sorted(opened["to_bus"]) == sorted(nearest) and opened["cable_id"].str.startswith("mv").all()
+    other, _ = synthetic_grid(blocks, hv_station_xy=(78500.0, 452500.0), hv_station_year=2035)
+    assert other.buses.set_index("bus_id").loc["hv150", ["x_rd", "y_rd"]].tolist() == [78500.0, 452500.0]
+
+
+def test_the_new_150kv_station_relieves_the_first_infeed_from_its_year(zuidwest) -> None:
+    from heatplan.grid import GridSolver
+
+    blocks, grid, where = zuidwest
+    new, _ = synthetic_grid(blocks, hv_station_year=2030)
+    loads = today_loads(blocks, where)
+    solver = GridSolver(new)
+    base = run_grid(grid, loads)
+    for year in (None, 2029):  # before its year: the grid as without it, hv150 alone and dead
+        res = solver.solve(loads, year=year)
+        pd.testing.assert_frame_equal(res.stations, base.stations, rtol=1e-9)
+        pd.testing.assert_frame_equal(res.cables.iloc[:-2], base.cables, rtol=1e-9)
+        assert res.cables["i_a"].iloc[-2:].tolist() == [0.0, 0.0]
+        assert np.isnan(res.buses.set_index("bus_id")["vm_pu"]["hv150"])
+    after = solver.solve(loads, year=2030)
+    assert violations(after).empty
+    feeders = grid.cables.loc[grid.cables["from_bus"] == "infeed", "cable_id"]
+    out_of_infeed = [r.cables.set_index("cable_id").loc[feeders, "i_a"].sum() for r in (base, after)]
+    assert out_of_infeed[1] < out_of_infeed[0]
+    # what the first infeed no longer carries, the new cables do, each within today's design share
+    links = after.cables.iloc[-2:]
+    f = figures().grid
+    assert (links["loading_pct"] > 0).all() and links["loading_pct"].max() <= 100 * f.today_max_loading * 1.1
+    taken = new.cables.loc[new.cables["from_bus"] == "hv150", "to_bus"]
+    vm, vm0 = after.buses.set_index("bus_id")["vm_pu"], base.buses.set_index("bus_id")["vm_pu"]
+    assert vm["hv150"] == pytest.approx(1.0) and (vm[taken] > vm0[taken]).all()
