@@ -48,3 +48,65 @@ def test_a_folder_of_the_users_files_is_refused_and_kept(tmp_path: Path) -> None
 def test_a_year_before_the_stock_is_refused(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["grid", "simulate", "--year", "2000", "--out", str(tmp_path / "g")])
     assert res.exit_code == 2 and "2026<=x<=2100" in res.output and not (tmp_path / "g").exists()
+
+
+def _real(tmp_path: Path, net=None, mapping=None) -> list[str]:
+    """--stock of four blocks and --grid/--grid-map of the small real grid (tests.grid.real_grid)."""
+    from tests.conftest import make_blocks
+    from tests.grid.real_grid import write
+
+    stock = tmp_path / "stock.csv"
+    make_blocks().to_csv(stock, index=False)
+    grid, where = write(tmp_path, net, mapping)
+    return ["grid", "simulate", "--stock", str(stock), "--grid", str(grid), "--grid-map", str(where)]
+
+
+def test_simulate_solves_a_real_grid_given_as_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "real"
+    res = CliRunner().invoke(cli, [*_real(tmp_path), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    s = json.loads((out / "summary.json").read_text())
+    assert s["stations"] == 2 and s["cables"] == 5 and s["blocks_standing"] == 4
+    assert s["grid"] == str(tmp_path / "grid.json") and s["grid_map"] == str(tmp_path / "grid-map.csv")
+    stations = pd.read_csv(out / "stations.csv")
+    assert stations["station_id"].tolist() == ["T1", "T2"] and stations["sn_kva"].tolist() == [400.0, 630.0]
+    # the stations draw the four blocks' base peak plus the grid's losses
+    peak_kw = float(today_peak_kw(load_stock(tmp_path / "stock.csv")).sum())
+    assert s["peak_mw"] == round(peak_kw / 1000, 3) and peak_kw < stations["p_kw"].sum() < 1.05 * peak_kw
+    assert f"grid 2026 ({tmp_path / 'grid.json'}): 4 blocks" in res.output
+
+
+def _refused(tmp_path: Path, args: list[str], needle: str, status: int = 1) -> None:
+    out = tmp_path / "never"
+    res = CliRunner().invoke(cli, [*args, "--out", str(out)])
+    assert res.exit_code == status, res.output
+    assert res.output.count("Error") == 1 and needle in res.output and "Traceback" not in res.output
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".never")]
+
+
+def test_a_map_naming_an_unknown_bus_is_one_message_and_no_folder(tmp_path: Path) -> None:
+    from tests.grid.real_grid import MAPPING
+
+    args = _real(tmp_path, mapping={**MAPPING, "B1": "nowhere"})
+    _refused(tmp_path, args, "grid-map.csv: row 3: bus 'nowhere' not in")
+
+
+def test_a_block_without_a_bus_is_one_message_and_no_folder(tmp_path: Path) -> None:
+    from tests.grid.real_grid import MAPPING
+
+    args = _real(tmp_path, mapping={k: v for k, v in MAPPING.items() if k != "B3"})
+    _refused(tmp_path, args, "grid-map.csv: 1 block(s) of the stock have no bus: B3")
+
+
+def test_a_negative_rating_is_one_message_and_no_folder(tmp_path: Path) -> None:
+    from tests.grid.real_grid import small_net
+
+    net = small_net()
+    net.trafo["sn_mva"] = [0.4, -0.63]
+    _refused(tmp_path, _real(tmp_path, net), "grid.json: trafo T2: sn_mva must be > 0 (is -0.63)")
+
+
+def test_grid_and_grid_map_go_together(tmp_path: Path) -> None:
+    args = _real(tmp_path)
+    _refused(tmp_path, args[:-2], "--grid and --grid-map go together", status=2)
+    _refused(tmp_path, [*args[:4], *args[-2:]], "--grid and --grid-map go together", status=2)
