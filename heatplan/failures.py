@@ -3,6 +3,8 @@
 A *failures table* is a pandas DataFrame with :data:`COLUMNS`, one row per failure:
 
 * ``element``: what failed: ``"block"``, ``"source"`` or ``"state"`` (the whole simulated state);
+  in the electricity grid ``"station"``, ``"cable"`` or ``"bus"`` (``context``: the station or
+  feeder it lies behind);
 * ``id``: the block or source id (``""`` for a state);
 * ``kind``: a :class:`Kind`;
 * ``value``, ``limit``: what was found and the bound it broke, in ``unit``;
@@ -38,6 +40,8 @@ class Kind(StrEnum):
     CAPACITY = "capacity_exceeded"  # source: heat drawn above its capacity (amount: MW over)
     HEAD = "head_exceeded"  # source: pump lift needed above the maximum (amount: bar over)
     NOT_CONVERGED = "not_converged"  # state: the simulation did not converge
+    OVERLOAD = "grid_overload"  # station/cable: loaded above the limit (value, limit: %)
+    VOLTAGE = "grid_voltage"  # bus: voltage outside the band (value, limit: p.u.)
 
 
 COLUMNS = ("element", "id", "kind", "value", "limit", "amount", "unit", "context", "remedy")
@@ -125,7 +129,15 @@ def _other_words(r: pd.Series) -> str:
     if k == Kind.NOT_CONVERGED:
         how = " with bypasses" if r["remedy"] == "bypass" else ""
         return f"not converged{how}: {r['context']}"
+    if k == Kind.OVERLOAD:
+        return f"{r['element']} {r['id']} loaded {r['value']:.0f}% (limit {r['limit']:.0f}%){_behind(r)}"
+    if k == Kind.VOLTAGE:
+        return f"voltage {r['value']:.3f} p.u. at {r['id']} (band limit {r['limit']:.2f} p.u.){_behind(r)}"
     return f"{r['element']} {r['id']}: {k}".strip()
+
+
+def _behind(r: pd.Series) -> str:
+    return f", behind {r['context']}" if r["context"] else ""
 
 
 def words(r: pd.Series) -> str:

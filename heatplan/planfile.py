@@ -138,7 +138,30 @@ def _grid_check(ds: xr.Dataset) -> dict[str, Any]:
             row["vm_min_pu"] = round(v["vm_min_pu"], 4)
             row |= {f: int(v[f]) for f in ("stations_over", "cables_over", "buses_out_of_band")}
         by_year[str(int(y))] = row
-    return {"stations": int(ds.sizes.get("grid_station", 0)), "fed_back": False, "by_year": by_year}
+    out: dict[str, Any] = {
+        "stations": int(ds.sizes.get("grid_station", 0)),
+        "source": str(ds.attrs.get("grid_source", "synthetic")),
+        "fed_back": "grid_reinforcement" in ds.coords,
+        "by_year": by_year,
+    }
+    if "grid_reinforcement" in ds.coords:
+        out["reinforcements"] = _grid_reinforcements(ds)
+    return out
+
+
+def _grid_reinforcements(ds: xr.Dataset) -> dict[str, Any]:
+    """The plan's grid reinforcements: per year stations and feeders and their cost (EUR, undiscounted)."""
+    years = ds["grid_reinforcement_year"].values.astype(float)
+    kinds = strings(ds["grid_reinforcement_kind"])
+    cost = ds["grid_reinforcement_cost_eur"].values.astype(float)
+    per: dict[str, dict[str, Any]] = {}
+    for y, k, c in zip(years, kinds, cost, strict=True):
+        row = per.setdefault(str(int(y)), {"stations": 0, "feeders": 0, "cost_eur": 0.0})
+        row["stations" if k == "station" else "feeders"] += 1
+        row["cost_eur"] += float(c)
+    for row in per.values():
+        row["cost_eur"] = round(row["cost_eur"])
+    return {"count": len(years), "cost_eur": round(float(cost.sum())), "by_year": dict(sorted(per.items()))}
 
 
 def _timings(ds: xr.Dataset) -> dict[str, float]:

@@ -38,6 +38,7 @@ def write_plan_folder(
     stock_source: str | None = None,
     reports: bool = True,
     progress: Progress | None = None,
+    grid_files: tuple[Path, Path] | None = None,
 ) -> PlanFolder:
     """Plan ``stock`` under ``scenario`` and write the plan folder ``out_dir``.
 
@@ -45,10 +46,11 @@ def write_plan_folder(
     end (:func:`heatplan.io.atomic_dir`): plan files (plan.nc, schedule.csv, summary.json,
     scenario.toml, rounds.csv), then, with ``reports``, schedule.xlsx, report.html and
     blocks.gpkg. When any step fails nothing is left at ``out_dir``. ``sources`` defaults to the
-    embedded heat sources; ``stock_source`` says in the outputs where the stock came from.
+    embedded heat sources; ``stock_source`` says in the outputs where the stock came from;
+    ``grid_files``: a real electricity grid (pandapower JSON, block-to-bus map; docs/grid.md).
     """
     with atomic_dir(Path(out_dir)) as tmp:
-        plan = run_plan(stock, scenario, sources=sources, progress=progress)
+        plan = run_plan(stock, scenario, sources=sources, progress=progress, grid_files=grid_files)
         if stock_source is not None:
             plan.stock_source = stock_source
         summary = write_plan(plan, tmp)

@@ -44,6 +44,21 @@ log = logging.getLogger("heatplan.cli.plan")
     help="highs (default: the model straight to HiGHS) or a Pyomo solver installed here, e.g. "
     "appsi_highs, cbc, glpk, gurobi, cplex (the Pyomo model solved through Pyomo).",
 )
+@click.option(
+    "--grid",
+    "grid_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A real electricity grid instead of the synthetic one: a pandapower network saved as JSON "
+    "(pandapower.to_json). Needs --grid-map (docs/grid.md).",
+)
+@click.option(
+    "--grid-map",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="With --grid: a CSV with columns block_id,bus_id putting every block of the stock on a "
+    "low-voltage bus of the network.",
+)
 @user_errors
 def plan_cmd(
     scenario_spec: str | None,
@@ -52,11 +67,14 @@ def plan_cmd(
     time_limit: float | None,
     mip_gap: float | None,
     solver_name: str | None,
+    grid_file: Path | None,
+    grid_map: Path | None,
 ) -> None:
     """Make a verified plan: the order of measures per block and year.
 
     Optimises insulation, induction cooking and connection per block and year, and verifies every
-    planned year with a pandapipes simulation of the heat networks.
+    planned year with a pandapipes simulation of the heat networks and a pandapower power flow of
+    the electricity grid (planning its reinforcements).
     """
     from heatplan.batch.folder import write_plan_folder
     from heatplan.optimisation import check_solver
@@ -66,7 +84,16 @@ def plan_cmd(
         time_limit_s=time_limit, mip_gap=mip_gap, name=solver_name
     )
     check_solver(scenario.solver.name)  # before any output
+    if (grid_file is None) != (grid_map is None):
+        raise click.UsageError(
+            "--grid and --grid-map go together: give both (the network and its block map) or neither"
+        )
     blocks = load_stock(stock)
+    grid_files = (grid_file, grid_map) if grid_file is not None and grid_map is not None else None
+    if grid_files is not None:
+        from heatplan.grid.files import read_grid
+
+        read_grid(grid_files[0], grid_files[1], blocks)  # a wrong file fails before any output
     warnings = check_inputs(
         blocks, scenario, scenario_source(scenario_spec), str(stock) if stock else "the embedded stock"
     )
@@ -75,7 +102,12 @@ def plan_cmd(
         click.echo(f"Warning: {line}", err=True)
     with progress_display() as prog:
         folder = write_plan_folder(
-            blocks, scenario, out_dir, stock_source=None if stock is None else str(stock), progress=prog
+            blocks,
+            scenario,
+            out_dir,
+            stock_source=None if stock is None else str(stock),
+            progress=prog,
+            grid_files=grid_files,
         )
     _echo_summary(folder.summary, out_dir, replaces)
 
@@ -158,9 +190,14 @@ def grid_lines(g: dict[str, Any]) -> list[str]:
     bad = [y for y, r in rows.items() if not r["converged"] or r["stations_over"] or r["cables_over"]
            or r["buses_out_of_band"]]  # fmt: skip
     r = rows[last]
+    rein = g.get("reinforcements") or {}
+    done = (
+        f"{rein['count']} reinforcement(s) planned, {rein['cost_eur'] / 1e6:,.1f} M EUR"
+        if rein.get("count")
+        else "no reinforcement needed"
+    )
     text = (
-        f"electricity grid (synthetic, {g['stations']} MV/LV stations; checked, not yet fed back "
-        "into the plan): "
+        f"electricity grid ({g.get('source', 'synthetic')}, {g['stations']} MV/LV stations; {done}): "
         f"winter-evening peak {rows[first]['peak_mw']:,.1f} MW in {first}, {r['peak_mw']:,.1f} MW in {last}"
     )
     if r["converged"]:

@@ -139,8 +139,12 @@ def reference_boiler_eur(blocks: pd.DataFrame, point: float) -> np.ndarray:
     return np.where(blockheat, ref.block_boiler_eur_per_kw * block_kw, per_dw * n)
 
 
-def heat_pump_grid_eur_per_dwelling(point: float) -> float:
-    """Electricity-grid reinforcement an all-electric heat pump triggers per dwelling (Vesta rules)."""
+def heat_pump_grid_eur_per_dwelling(point: float, grid_modelled: bool = False) -> float:
+    """Electricity-grid reinforcement an all-electric heat pump triggers per dwelling (Vesta rules).
+
+    ``grid_modelled``: stations and LV cables are the grid model's decisions, so only the
+    connection's upgrade to 3x25 A is left here.
+    """
     gr = figures().economics.grid
     ind = figures().induction
     extra_kw = gr.simultaneity * (gr.heat_pump_peak_kw_per_dwelling - gr.appliances_peak_kw_per_dwelling)
@@ -150,7 +154,8 @@ def heat_pump_grid_eur_per_dwelling(point: float) -> float:
     lv = _mid(gr.lv_min_eur_per_m, gr.lv_max_eur_per_m, point) * lv_m
     upgrade = _mid(ind.grid_upgrade_min_eur_per_dwelling, ind.grid_upgrade_max_eur_per_dwelling, point)
     # the induction measure already pays the 3x25 A upgrade for its share of dwellings
-    return float(msr + lv + (1.0 - ind.grid_upgrade_share) * upgrade)
+    own = (1.0 - ind.grid_upgrade_share) * upgrade
+    return float(own if grid_modelled else msr + lv + own)
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,9 @@ class BlockContext:
     point: float  # where costs sit between Vesta's min and max
     co2_kg_per_m3: float = 1.78  # CO2 per m3 of gas burnt (scenario prices.co2_kg_per_m3)
     source_peak_share: np.ndarray | None = None  # (B, 2) peak-boiler heat share at the block's source
+    #: the grid's stations and feeders are planned as decisions (issue 15): a heat pump pays only
+    #: its connection's upgrade, not Vesta's per-dwelling station and LV-cable share
+    grid_modelled: bool = False
 
 
 def _connection(items: OptionItems, blocks: pd.DataFrame, ctx: BlockContext) -> None:
@@ -209,7 +217,8 @@ def _heat_pump(items: OptionItems, blocks: pd.DataFrame, ctx: BlockContext) -> N
     ]
     items.invest_eur["heat_pump"][:, 2] = costs.heat_pump_cost_eur(blocks, per_dw, ctx.point).to_numpy()
     n = blocks["dwellings"].to_numpy(float)
-    items.invest_eur["grid_reinforcement"][:, 2] = heat_pump_grid_eur_per_dwelling(ctx.point) * n
+    grid_eur = heat_pump_grid_eur_per_dwelling(ctx.point, ctx.grid_modelled)
+    items.invest_eur["grid_reinforcement"][:, 2] = grid_eur * n
     hp = figures().economics.heat_pump
     spf = to_envelope(labs).map(hp.spf_space_by_label).astype(float).to_numpy()
     gj_e = (

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from heatplan.errors import InfeasibleError
+from heatplan.grid.capacity import GridElements
 from heatplan.optimisation import diagnose
 from heatplan.optimisation.cuts import Cut
 from heatplan.optimisation.inputs import ModelInputs, build_inputs
@@ -54,9 +55,10 @@ def _elastic(
     sources: pd.DataFrame,
     checks: list[diagnose.LimitCheck],
     t0: float,
+    grid: GridElements | None = None,
 ) -> Result:
     """Diagnostic mode: deadline and pins soft, horizon to ``years.horizon_end``."""
-    inp = build_inputs(blocks, scenario, networks, sources, end_year=scenario.years.horizon_end)
+    inp = build_inputs(blocks, scenario, networks, sources, end_year=scenario.years.horizon_end, grid=grid)
     session = new_session(inp, scenario, elastic=True)
     out = session.solve(scenario.solver.time_limit_s, scenario.solver.mip_gap)
     if out.schedule is None or out.columns is None:
@@ -87,26 +89,28 @@ def optimise(
     sources: pd.DataFrame,
     time_limit_s: float | None = None,
     mip_gap: float | None = None,
+    grid: GridElements | None = None,
 ) -> Result:
     """Least-cost schedule meeting the deadline; if it cannot be met, an elastic schedule with diagnostics.
 
     ``networks`` maps "mt"/"lt" to :class:`NetworkInput` (e.g. ``NetworkInput.from_layout(layout,
     size_layout(...))``); ``sources`` is the heat-source table. Pins that cannot hold together
-    raise :class:`~heatplan.errors.InfeasibleError` naming them.
+    raise :class:`~heatplan.errors.InfeasibleError` naming them. ``grid``: the electricity grid's
+    stations and feeders over ``blocks`` (``heatplan.grid.capacity``): reinforcements are planned.
     """
     t0 = time.perf_counter()
     check_solver(scenario.solver.name)
     scenario = scenario.with_solver(time_limit_s=time_limit_s, mip_gap=mip_gap)
-    inp = build_inputs(blocks, scenario, networks, sources)
+    inp = build_inputs(blocks, scenario, networks, sources, grid=grid)
     checks = diagnose.limit_checks(inp)
     if any(c.binds for c in checks) or diagnose.no_option_blocks(inp) or diagnose.corporation_check(inp):
         log.info("deadline out of reach by arithmetic; solving the elastic model")
-        return _elastic(blocks, scenario, networks, sources, checks, t0)
+        return _elastic(blocks, scenario, networks, sources, checks, t0, grid)
     session = new_session(inp, scenario)
     out = session.solve(scenario.solver.time_limit_s, scenario.solver.mip_gap)
     if out.schedule is None:
         log.info("hard model %s; solving the elastic model", out.status)
-        return _elastic(blocks, scenario, networks, sources, checks, t0)
+        return _elastic(blocks, scenario, networks, sources, checks, t0, grid)
     res = make_result(inp, out.schedule, out.meta(session, required_pace=diagnose.required_pace(checks)))
     res.earliest_gas_free_year = res.gas_free_year_reached
     res.diagnostics = [

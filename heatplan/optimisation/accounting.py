@@ -141,6 +141,7 @@ def schedule_costs(inp: ModelInputs, s: Schedule) -> Costs:
     out["co2"] += gas * (inp.co2_kg_per_m3 / 1000.0) * w.price["co2_t"][None, :]
     _measures(inp, s, w, out)
     _network(inp, s, w, out)
+    _grid(inp, s, w, out)
     return Costs(out, gas_use_m3(inp, s), w.discount, w.years)
 
 
@@ -161,3 +162,18 @@ def _measures(inp: ModelInputs, s: Schedule, w: Window, out: dict[str, np.ndarra
     af50 = float(annuity_factor(inp.discount_rate, lifetime_yr("gas_removal")))
     only_ind = np.where(inp.need_switch, 0.0, inp.gas_removal_eur) * af50
     out["gas_removal"] += ind_on * only_ind[:, None]
+
+
+def _grid(inp: ModelInputs, s: Schedule, w: Window, out: dict[str, np.ndarray]) -> None:
+    """Grid reinforcements: their annuity from the year in service, shared over the blocks behind them."""
+    g = inp.grid
+    if g is None or not len(s.reinforce_year):
+        return
+    af = float(annuity_factor(inp.discount_rate, lifetime_yr("grid_reinforcement")))
+    for e in np.nonzero(s.reinforce_year < NEVER)[0]:
+        m = g.members[e]
+        if not len(m):
+            continue
+        share = inp.dwellings[m] / max(inp.dwellings[m].sum(), 1e-9)
+        yearly = g.cost_eur[e] * af * (w.years >= s.reinforce_year[e])
+        out["grid_reinforcement"][m] += share[:, None] * yearly[None, :]

@@ -26,6 +26,7 @@ from pyomo.core.base.matrix_constraint import MatrixConstraint
 from pyomo.core.expr.numeric_expr import LinearExpression
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from heatplan.optimisation.grid_rows import GRID_FAMILIES
 from heatplan.optimisation.inputs import ModelInputs
 from heatplan.optimisation.model import FAMILIES, INF, Index, Rows, make_index
 from heatplan.optimisation.objective import coefficients
@@ -105,7 +106,7 @@ def build_model(
         variables[col].setub(None if idx.ub[col] == INF else float(idx.ub[col]))
     n_rows: dict[str, int] = {}
     all_rows: dict[str, Rows] = {}
-    for name, family in FAMILIES.items():
+    for name, family in {**FAMILIES, **GRID_FAMILIES}.items():
         if name in skip:
             continue
         rows = family(inp, idx)

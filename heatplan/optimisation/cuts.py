@@ -7,7 +7,10 @@ id and year, so that the caller needs no knowledge of the model's columns. Decis
 * ``switch`` (block_id, year): switched to any option by ``year``;
 * ``insulate`` (block_id, level label or "" for any, year): insulated by ``year``;
 * ``induction`` (block_id, year): cooking on induction by ``year``;
-* ``edge`` (edge_id, regime, year): the network edge built by ``year``.
+* ``edge`` (edge_id, regime, year): the network edge built by ``year``;
+* ``reinforce`` (grid element id, year): the grid station or feeder reinforced by ``year``;
+* ``grid_load`` (grid element id, year): the electric peak (kW) the plan adds behind it in ``year``
+  (a sum over its blocks' options and induction, each with its own kW; ``coeff`` scales it).
 
 Years before the first modelled year read as "not done" (0); years after the last as the last.
 """
@@ -51,6 +54,11 @@ def term_columns(inp: ModelInputs, idx: Index, term: Term) -> np.ndarray:
     t = int(min(term.year, int(inp.years[-1])) - int(inp.years[0]))
     if t < 0:
         return np.zeros(0, dtype=int)
+    if term.kind == "reinforce":
+        from heatplan.optimisation.grid_rows import element_position
+
+        e = element_position(inp, term.key)
+        return idx.reinf[e, t : t + 1] if idx.reinf is not None else np.zeros(0, dtype=int)
     if term.kind == "edge":
         seg = inp.segments.get(term.option)
         if seg is None or term.key not in seg.edge_segment:
@@ -88,6 +96,14 @@ def cut_rows(inp: ModelInputs, idx: Index, cuts: Iterable[Cut]) -> Rows:
         cols: list[int] = []
         vals: list[float] = []
         for term in cut.terms:
+            if term.kind == "grid_load":
+                from heatplan.optimisation.grid_rows import element_position, load_columns
+
+                t = int(min(term.year, int(inp.years[-1])) - int(inp.years[0]))
+                c, v = load_columns(inp, idx, element_position(inp, term.key), t)
+                cols += c.tolist()
+                vals += (v * term.coeff).tolist()
+                continue
             c = term_columns(inp, idx, term)
             cols += c.tolist()
             vals += [term.coeff] * len(c)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from heatplan.optimisation.cuts import CutBook
+from heatplan.optimisation.grid_rows import GridBook, lp_reinforcements
 from heatplan.optimisation.inputs import OPTIONS, ModelInputs
 from heatplan.optimisation.model import Index, efg_blocks
 from heatplan.optimisation.objective import gas_weight, induction_npv, insulation_npv, switch_npv
@@ -75,11 +76,13 @@ def greedy_schedule(
     lp: np.ndarray | None = None,
     threshold: float = 0.5,
     book: CutBook | None = None,
+    grid_limits: list[tuple[int, int, float, float]] | None = None,
 ) -> Schedule:
     """A schedule that respects capacities, budgets, sources and cuts where it can (not guaranteed).
 
     With ``lp`` (an LP-relaxation solution) options and order follow the LP: a relax-and-round
-    start; a block waits until the LP has ``threshold`` of it switched. ``book``: the cuts so far.
+    start; a block waits until the LP has ``threshold`` of it switched. ``book``: the cuts so far;
+    ``grid_limits``: the grid cuts so far (``grid_rows.grid_limits``).
     """
     s = Schedule.empty(inp)
     opt = _choose_options(inp, idx)
@@ -92,12 +95,15 @@ def greedy_schedule(
     todo = np.nonzero(inp.active & ((opt >= 0) | ~inp.need_switch))[0]
     pinned, forbidden = _pinned_years(inp), _forbidden(inp)
     order = sorted(todo.tolist(), key=lambda b: (b not in pinned, prio[b]))
-    loads = _Loads(inp, book.fresh() if book is not None else None)
+    preset = lp_reinforcements(inp, idx, lp) if lp is not None else None
+    loads = _Loads(inp, book.fresh() if book is not None else None, grid_limits or [], preset)
     floor = None if idx.elastic else inp.floor_cumulative()
     done = 0.0  # existing dwellings switched before year t
+    per_year: list[tuple[dict[str, float], dict[str, float]]] = []
     for t, year in enumerate(inp.years):
         used = {"switch": 0.0, "ins": 0.0, "ind": 0.0, "budget": 0.0}
         owner_used: dict[str, float] = {}
+        per_year.append((used, owner_used))
         left = []
         early = _cannot_wait(inp, order, t)
         for b in order:
@@ -113,6 +119,8 @@ def greedy_schedule(
                         o, state = _make_room(inp, idx, loads, s, b, o, t, int(year))
                     opt[b] = o
                 ok = state == "fits"
+            if ok and o < 0 and loads.grid is not None:  # induction alone loads the grid too
+                ok = loads.grid.needs(b, -1, t, bool(inp.need_induction[b])) is not None
             n = inp.dwellings[b]
             lev = inp.level_of_option[o] if o >= 0 else -1
             ins = lev >= 0 and idx.ins[b, lev, 0] >= 0
@@ -126,15 +134,65 @@ def greedy_schedule(
             used["ind"] += n if inp.need_induction[b] else 0.0
             used["budget"] += eur
             owner_used[inp.owner[b]] = owner_used.get(inp.owner[b], 0.0) + eur
-            if o >= 0:
-                loads.add(b, o, t)
+            loads.add(b, o, t)
         order = left
         done += used["switch"]
+    if loads.grid is not None:
+        _repair(inp, idx, s, loads, opt, order, per_year, set(pinned) | set(forbidden))
     if lp is not None:
         _best_years(inp, idx, s)
     _corporation_insulation(inp, idx, s, opt)
     s.fill_edges(inp)
+    if loads.grid is not None:
+        s.reinforce_year = loads.grid.settle(s)
     return s
+
+
+def _repair(
+    inp: ModelInputs,
+    idx: Index,
+    s: Schedule,
+    loads: _Loads,
+    opt: np.ndarray,
+    left: list[int],
+    per_year: list[tuple[dict[str, float], dict[str, float]]],
+    fixed: set[int],
+) -> None:
+    """Blocks the year-by-year pass left out: each in the latest year where it still fits.
+
+    A grid that has to wait for its reinforcements crowds the last years; a block that could have
+    gone earlier (its LP year was late) takes an earlier year with room left.
+    """
+    for b in left:
+        if b in fixed:
+            continue
+        n = inp.dwellings[b]
+        for t in range(len(inp.years) - 1, -1, -1):
+            year = int(inp.years[t])
+            o = int(opt[b]) if inp.need_switch[b] else -1
+            if o >= 0:
+                state = loads.state(b, o, t, year)
+                if state == "full":
+                    o, state = _fallback(inp, idx, loads, b, o, t, year)
+                if state != "fits":
+                    continue
+            elif loads.grid_full(b, -1, t):
+                continue
+            lev = inp.level_of_option[o] if o >= 0 else -1
+            ins = lev >= 0 and idx.ins[b, lev, 0] >= 0
+            eur = _block_invest(inp, b, o, lev if ins else -1)
+            used, owner_used = per_year[t]
+            if not _fits(inp, used, owner_used, b, n, eur, ins, t):
+                continue
+            _place(inp, s, b, o, lev if ins else -1, year)
+            used["switch"] += n if inp.need_switch[b] else 0.0
+            used["ins"] += n if ins else 0.0
+            used["ind"] += n if inp.need_induction[b] else 0.0
+            used["budget"] += eur
+            owner_used[inp.owner[b]] = owner_used.get(inp.owner[b], 0.0) + eur
+            loads.add(b, o, t)
+            opt[b] = o
+            break
 
 
 def _cannot_wait(inp: ModelInputs, order: list[int], t: int) -> set[int]:
@@ -173,8 +231,10 @@ def _fallback(
 ) -> tuple[int, str]:
     """A network is full: a heat pump if the block may take one, else the other network if it fits."""
     hp = OPTIONS.index("hp")
-    if idx.x[b, hp, 0] >= 0:
-        return hp, loads.state(b, hp, t, year)
+    if o != hp and idx.x[b, hp, 0] >= 0:
+        state = loads.state(b, hp, t, year)
+        if state != "full" or not loads.grid_full(b, hp, t):
+            return hp, state
     for alt in range(len(OPTIONS)):
         if alt != o and idx.x[b, alt, -1] >= 0 and idx.ub[idx.x[b, alt, -1]] > 0:
             state = loads.state(b, alt, t, year)
@@ -206,19 +266,23 @@ def _make_room(
         ]
         moved = []
         for c in movable:
-            if inp.block_ids[c] in pinned or idx.ub[idx.x[c, hp, -1]] <= 0:
-                continue
             tc = int(s.switch_year[c] - inp.years[0])
+            if (
+                inp.block_ids[c] in pinned
+                or idx.ub[idx.x[c, hp, -1]] <= 0
+                or loads.grid_full(int(c), hp, tc, False)
+            ):
+                continue
             loads.remove(int(c), alt, tc)
             s.option[c] = hp
             moved.append((int(c), tc))
             if loads.state(b, alt, t, year) == "fits":
                 for c2, tc2 in moved:
-                    loads.add(c2, hp, tc2)
+                    loads.add(c2, hp, tc2, with_ind=False)
                 return alt, "fits"
         for c2, tc2 in moved:  # not enough room: undo
             s.option[c2] = alt
-            loads.add(c2, alt, tc2)
+            loads.add(c2, alt, tc2, with_ind=False)
     return o, "full"
 
 
@@ -275,10 +339,17 @@ def _best_years(inp: ModelInputs, idx: Index, s: Schedule) -> None:
 
 
 class _Loads:
-    """Source and (binding) segment loads per year, for the greedy's capacity checks."""
+    """Source, (binding) segment and grid loads per year, for the greedy's capacity checks."""
 
-    def __init__(self, inp: ModelInputs, book: CutBook | None = None) -> None:
+    def __init__(
+        self,
+        inp: ModelInputs,
+        book: CutBook | None = None,
+        grid_limits: list[tuple[int, int, float, float]] = (),  # type: ignore[assignment]
+        preset: np.ndarray | None = None,
+    ) -> None:
         self.inp, self.book = inp, book
+        self.grid = GridBook(inp, list(grid_limits), preset) if inp.grid is not None else None
         self.src_used = {sid: inp.new_build_source_load_kw(str(sid)) for sid in inp.sources["source_id"]}
         self.src_cap = dict(zip(inp.sources["source_id"], inp.sources["capacity_kw"], strict=True))
         self.avail = dict(zip(inp.sources["source_id"], inp.sources["available_year"], strict=True))
@@ -315,7 +386,14 @@ class _Loads:
                 > self.rows[r][k].capacity_kw + 1e-6
             ):
                 return False
-        return True
+        return not self.grid_full(b, o, t)
+
+    def grid_full(self, b: int, o: int, t: int, with_ind: bool | None = None) -> bool:
+        """True if the grid behind block b cannot take option o (and its induction) from year index t."""
+        if self.grid is None:
+            return False
+        ind = bool(self.inp.need_induction[b]) if with_ind is None else with_ind
+        return self.grid.needs(b, o, t, ind) is None
 
     def state(self, b: int, o: int, t: int, year: int) -> str:
         """Placement state: "fits", "later" (a cut wants a later year or other blocks first) or "full"."""
@@ -339,10 +417,19 @@ class _Loads:
         r = OPTIONS[o]
         for k in self.block_rows.get(r, {}).get(b, []):
             self.row_used[r][k, t:] -= inp.peak_kw[b, o] * self.scale[r][k]
+        if self.grid is not None:
+            self.grid.remove(b, o, t)
 
-    def add(self, b: int, o: int, t: int) -> None:
-        """Book block b's load on option o from year index t on."""
+    def add(self, b: int, o: int, t: int, with_ind: bool | None = None) -> None:
+        """Book block b's load on option o (-1: induction alone) from year index t on.
+
+        ``with_ind``: its induction too (default: if it cooks with gas; a move between options: no).
+        """
         inp = self.inp
+        if self.grid is not None:
+            self.grid.add(b, o, t, bool(inp.need_induction[b]) if with_ind is None else with_ind)
+        if o < 0:
+            return
         if self.book is not None:
             self.book.add(b, o, t)
         src = inp.block_source[b, o]

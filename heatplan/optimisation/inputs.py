@@ -7,7 +7,8 @@ built from arrays and the checker and brute force use exactly the same cost mode
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,6 @@ from heatplan.buildings.demand import (
     block_demand,
     gas_use_m3_per_yr,
     source_peak_kw,
-    space_simultaneity,
 )
 from heatplan.buildings.labels import label_rank, to_envelope, worst_label_for_supply
 from heatplan.buildings.sources import deliverable_mw, peak_boiler_heat_share, with_existing_customers
@@ -38,6 +38,10 @@ from heatplan.errors import InputError
 from heatplan.optimisation.network import NetworkInput, Segments, aggregate, coarsen
 from heatplan.scenario import Pin, Scenario
 from heatplan.scenario.figures import figures
+
+if TYPE_CHECKING:
+    from heatplan.grid.capacity import GridElements
+    from heatplan.optimisation.grid_rows import GridInput
 
 OPTIONS = ("mt", "lt", "hp")
 GAS_HEATING = ("gas_boiler", "block_heating")
@@ -112,6 +116,8 @@ class ModelInputs:
     network_kwh_per_gj: dict[str, dict[str, float]] = field(default_factory=dict)
     #: the programme's pace floor per modelled year (dwellings switched), None = no floor
     min_switch: np.ndarray | None = None
+    #: the electricity grid's stations and feeders (optimisation.grid_rows), None = not modelled
+    grid: GridInput | None = None
 
     @property
     def n_blocks(self) -> int:
@@ -322,6 +328,7 @@ def _economics(
     peaks: tuple[np.ndarray, np.ndarray],
     heat_gas: np.ndarray,
     sources: pd.DataFrame,
+    grid_modelled: bool = False,
 ) -> tuple[Window, Annual, dict[str, Annual], dict[str, np.ndarray], np.ndarray]:
     """National-cost items per block and option, per network segment, and the evaluation window."""
     nb, pr, net = len(blocks), scenario.prices, scenario.networks
@@ -349,6 +356,7 @@ def _economics(
         supply_c=(net.mt.supply_temp_c, net.lt.supply_temp_c),
         point=pr.cost_point,
         co2_kg_per_m3=pr.co2_kg_per_m3,
+        grid_modelled=grid_modelled,
     )
     items = option_items(blocks, ctx)
     window = make_window(
@@ -378,13 +386,16 @@ def _economics(
 def _elec_kw(blocks: pd.DataFrame, src_kw: np.ndarray) -> dict[str, np.ndarray]:
     """Electric peak added per block and measure (kW, large-group simultaneity; estimates, ours)."""
     d = figures()
+    g = d.economics.grid
     n = blocks["dwellings"].to_numpy(float)
     s_hw = d.peak.simultaneity_hot_water
     hw = block_demand(blocks)["hot_water_peak_undiversified_kw"].to_numpy()
     cop = d.heat_pump.seasonal_cop
     return {
         "induction": n * d.induction.peak_kw_per_dwelling * s_hw,
-        "hp": n * d.heat_pump.electric_peak_kw_per_dwelling * space_simultaneity("lt"),
+        # Vesta: an all-electric dwelling's 7 kW (appliances included) against 3 kW with appliances
+        # only, both at the neighbourhood simultaneity 0.5 (20250120_Vermogens.csv): 2 kW added
+        "hp": n * g.simultaneity * (g.heat_pump_peak_kw_per_dwelling - g.appliances_peak_kw_per_dwelling),
         "lt_booster": s_hw * hw / cop,
         # pumps: Vesta's Pompenergie_Wnet GJ electric per GJ heat, read as kW per kW at the peak
         "pump_mt": src_kw[:, 0] * d.economics.network_heat.pump_gje_per_gj,
@@ -406,8 +417,12 @@ def build_inputs(
     sources: pd.DataFrame,
     end_year: int | None = None,
     max_segments: int | None = MAX_SEGMENTS_PER_REGIME,
+    grid: GridElements | None = None,
 ) -> ModelInputs:
-    """Precompute every array of the model for ``blocks`` over ``start .. end_year`` (default: deadline)."""
+    """Precompute every array of the model for ``blocks`` over ``start .. end_year`` (default: deadline).
+
+    ``grid``: the electricity grid's stations and feeders over ``blocks`` (reinforcements planned).
+    """
     ys = scenario.years
     end = ys.deadline if end_year is None else end_year
     years = np.arange(ys.start, end + 1)
@@ -437,7 +452,7 @@ def build_inputs(
     peak, src_kw = _peaks(blocks, labels)
     sources = _with_heat_cost(with_existing_customers(blocks, sources, ys.start))
     window, annual, seg_annual, invest, delivered = _economics(
-        blocks, scenario, segs, labels, (peak, src_kw), heat, sources
+        blocks, scenario, segs, labels, (peak, src_kw), heat, sources, grid is not None
     )
     conn = np.sum([invest[k][:, :3] for k in CONNECTION_ITEMS], axis=0)
     src_cost = np.sum([invest[k][:, :3] for k in SOURCE_ITEMS], axis=0)
@@ -449,7 +464,7 @@ def build_inputs(
     gas_only = price_path(pr.gas_eur_per_m3, years)
     gas_price = gas_only + price_path(pr.co2_eur_per_t, years) * pr.co2_kg_per_m3 / 1000.0
     cap = scenario.capacity
-    return ModelInputs(
+    inp = ModelInputs(
         block_ids=ids,
         years=years,
         deadline=ys.deadline,
@@ -517,6 +532,11 @@ def build_inputs(
         },
         min_switch=capacity_path(scenario.programme.min_switch_dwellings_per_yr, years),
     )
+    if grid is None:
+        return inp
+    from heatplan.optimisation.grid_rows import grid_input
+
+    return replace(inp, grid=grid_input(inp, blocks, grid, scenario.grid, point))
 
 
 def _with_heat_cost(sources: pd.DataFrame) -> pd.DataFrame:

@@ -87,6 +87,7 @@ class Index:
         None  # (B,) diagnostic run: share of a corporation E-G block not insulated in time
     )
     elastic: bool = False  # the diagnostic run (soft deadline and pins, no pace floor)
+    reinf: np.ndarray | None = None  # (E, T) grid element reinforced by year t (optimisation.grid_rows)
 
 
 def make_index(inp: ModelInputs, elastic: bool) -> Index:
@@ -113,7 +114,11 @@ def make_index(inp: ModelInputs, elastic: bool) -> Index:
         )
         for r, s in inp.segments.items()
     }
-    n_bin = next(counter)
+    from heatplan.optimisation.grid_rows import reinforcement_bounds, reinforcement_columns
+
+    start = next(counter)
+    reinf = reinforcement_columns(inp, x, ind, start)
+    n_bin = start + int((reinf >= 0).sum())
     cont = iter(range(n_bin, 10**9))
     miss = np.full(nb_, -1)
     if elastic:
@@ -130,7 +135,8 @@ def make_index(inp: ModelInputs, elastic: bool) -> Index:
     ub[efg[efg >= 0]] = 1.0
     _availability_bounds(inp, x, ub)
     _new_build_bounds(inp, edge, lb)
-    return Index(x, ins, ind, edge, miss, slack, n_bin, n_all - n_bin, lb, ub, efg, elastic)
+    reinforcement_bounds(inp, reinf, lb, ub)
+    return Index(x, ins, ind, edge, miss, slack, n_bin, n_all - n_bin, lb, ub, efg, elastic, reinf)
 
 
 def efg_blocks(inp: ModelInputs, ins: np.ndarray) -> np.ndarray:
@@ -181,6 +187,8 @@ def monotone(inp: ModelInputs, idx: Index) -> Rows:
     arrays = [idx.x.reshape(-1, t_), idx.ins.reshape(-1, t_), idx.ind]
     if inp.budget_total is not None:
         arrays += [e for e in idx.edge.values() if e.size]
+    if idx.reinf is not None and idx.reinf.size:
+        arrays.append(idx.reinf)  # the yearly number of reinforcements counts R[t] - R[t-1]
     for arr in arrays:
         arr = arr.reshape(-1, t_)
         arr = arr[arr[:, 0] >= 0]

@@ -127,6 +127,10 @@ def coefficients(inp: ModelInputs, idx: Index, elastic: bool) -> tuple[np.ndarra
     np.add.at(c, idx.ind[ok].ravel(), (-g * inp.cook_gas_m3[:, None])[ok].ravel())
     for r in inp.segments:
         _done_cost(segment_npv(inp, r), idx.edge[r], c)
+    if idx.reinf is not None and idx.reinf.size:
+        from heatplan.optimisation.grid_rows import reinforcement_npv
+
+        _done_cost(reinforcement_npv(inp), idx.reinf, c)
     const = constant_cost(inp)
     if elastic:
         const += _penalties(inp, idx, c)

@@ -24,6 +24,8 @@ class Schedule:
     insulation_year: np.ndarray
     induction_year: np.ndarray
     edge_year: dict[str, np.ndarray] = field(default_factory=dict)  # regime -> per segment
+    #: per grid element (ModelInputs.grid), the year its reinforcement is in service (NEVER: none)
+    reinforce_year: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
 
     @classmethod
     def empty(cls, inp: ModelInputs) -> Schedule:
@@ -37,6 +39,7 @@ class Schedule:
             never.copy(),
             never.copy(),
             {r: np.full(len(s.cost_eur), NEVER) for r, s in inp.segments.items()},
+            np.full(inp.grid.n if inp.grid is not None else 0, NEVER),
         )
 
     def gas_free_year(self, inp: ModelInputs) -> np.ndarray:
@@ -81,6 +84,9 @@ def from_columns(inp: ModelInputs, idx: Index, x: np.ndarray) -> Schedule:
     s.induction_year = np.where(idx.ind[:, 0] >= 0, _first_year(val[idx.ind], inp.years), NEVER)
     for r, e in idx.edge.items():
         s.edge_year[r] = _first_year(val[e], inp.years) if e.size else np.zeros(0, dtype=int)
+    if idx.reinf is not None and idx.reinf.size:
+        on = idx.reinf[:, 0] >= 0
+        s.reinforce_year[on] = _first_year(val[idx.reinf[on]], inp.years)
     return s
 
 
@@ -101,6 +107,9 @@ def to_columns(inp: ModelInputs, idx: Index, s: Schedule) -> np.ndarray:
     for r, e in idx.edge.items():
         if e.size:
             x[e] = yrs >= s.edge_year[r][:, None]
+    if idx.reinf is not None and idx.reinf.size:
+        on = idx.reinf[:, 0] >= 0
+        x[idx.reinf[on]] = yrs >= s.reinforce_year[on][:, None]
     miss = idx.miss >= 0
     if miss.any():
         t = inp.year_pos(inp.deadline)

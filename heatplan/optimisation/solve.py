@@ -27,6 +27,7 @@ import scipy.sparse as sp
 from heatplan.optimisation.assemble import Built, HighsModel, add_rows, build_model, hand_over
 from heatplan.optimisation.cuts import Cut, CutBook, cut_rows
 from heatplan.optimisation.greedy import greedy_schedule
+from heatplan.optimisation.grid_rows import grid_limits
 from heatplan.optimisation.inputs import ModelInputs
 from heatplan.optimisation.interrupt import stop_on_signal
 from heatplan.optimisation.model import INF, Rows
@@ -157,7 +158,15 @@ class Session:
 
     def greedy_start(self) -> Schedule:
         """The greedy schedule for this model's inputs and cuts."""
-        return greedy_schedule(self.inputs, self.built.index, book=self.cut_book())
+        return greedy_schedule(
+            self.inputs, self.built.index, book=self.cut_book(), grid_limits=self._grid_limits()
+        )
+
+    def _grid_limits(self) -> list[tuple[int, int, float, float]]:
+        """The grid cuts so far as the greedy's limits (empty without a grid)."""
+        if self.inputs.grid is None:
+            return []
+        return grid_limits(self.inputs, self.cuts)
 
     def cut_book(self) -> CutBook | None:
         """The cuts so far as the greedy books them (None without cuts)."""
@@ -297,7 +306,9 @@ class Session:
         """
         best: tuple[float, Schedule | None, np.ndarray | None] = (np.inf, None, None)
         for threshold in ROUNDING_THRESHOLDS if lp_cols is not None else (0.5,):
-            sched = greedy_schedule(self.inputs, self.built.index, lp_cols, threshold, self.cut_book())
+            sched = greedy_schedule(
+                self.inputs, self.built.index, lp_cols, threshold, self.cut_book(), self._grid_limits()
+            )
             cols = to_columns(self.inputs, self.built.index, sched)
             value = self.objective(cols)
             if self._feasible(cols) and value < best[0]:

@@ -393,4 +393,7 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
         **option_coords,
         **grid_coords,
     }
-    return xr.Dataset(data, coords=coords, attrs=_attrs(plan))
+    attrs = _attrs(plan)
+    if plan.grid_model is not None:
+        attrs["grid_source"] = plan.grid_model.source
+    return xr.Dataset(data, coords=coords, attrs=attrs)

@@ -51,6 +51,9 @@ RULE_OF_KIND: dict[str, str] = {
     Kind.CAPACITY: "derate_source",
     Kind.HEAD: "delay_year",
     Kind.NOT_CONVERGED: "delay_year",
+    # the electricity grid's failures: plan.grid_feedback (a limit on the load behind a station or feeder)
+    Kind.OVERLOAD: "grid",
+    Kind.VOLTAGE: "grid",
 }
 
 

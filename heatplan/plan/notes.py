@@ -19,8 +19,10 @@ class Action:
 
     ``rule``: ``branch_load`` (figures ``need_kw``, ``share``, ``n_blocks``), ``delay_block``
     (``from_year``), ``derate_source`` (``drawn_mw``, ``modelled_mw``, ``derated_mw``),
+    ``grid_limit`` (``added_kw``, ``limit_kw``, ``step_kw``, ``reinforced``: a grid cut on ``target``),
     ``delay_year`` (``n_blocks``), ``unresolved`` (``why``: ``last_year``, ``no_later_year``,
-    ``new_build``), ``passed``, ``time_budget`` (``budget_s``), ``no_schedule`` (``why``: the
+    ``new_build``; the grid's ``no_element``, ``base_load``, ``grid_not_modelled``),
+    ``passed``, ``time_budget`` (``budget_s``), ``no_schedule`` (``why``: the
     solver's message). ``failures``: the failures it answers (a :mod:`heatplan.failures` table).
     """
 
@@ -64,6 +66,8 @@ def action_lines(a: Action) -> list[str]:
             f"for {g['modelled_mw']:.1f} MW planned; its capacity in the model is derated to "
             f"{g['derated_mw']:.1f} MW"
         ]
+    if a.rule == "grid_limit":
+        return [_grid_line(a, head)]
     if a.rule == "unresolved":
         return _unresolved_lines(a, head)
     if a.rule == "passed":
@@ -75,6 +79,24 @@ def action_lines(a: Action) -> list[str]:
     return [f"{head}: {a.rule} {a.target}".strip()]
 
 
+def _grid_line(a: Action, head: str) -> str:
+    g = a.figures
+    was = f"the plan's load behind {a.target} at most {g['limit_kw']:,.0f} kW (was {g['added_kw']:,.0f} kW)"
+    if g["reinforced"]:
+        return f"{head}: {_state_words(a)}; its reinforcement is not enough: {was}"
+    return (
+        f"{head}: {_state_words(a)}; {was}, or {g['limit_kw'] + g['step_kw']:,.0f} kW once it is reinforced"
+    )
+
+
+#: why a grid failure cannot be cut, in words
+_GRID_WHY = {
+    "no_element": "on no station or LV feeder the plan reinforces (an MV cable): the grid operator's",
+    "base_load": "the plan adds no load there: the base load alone",
+    "grid_not_modelled": "the grid is not in the optimisation",
+}
+
+
 def _unresolved_lines(a: Action, head: str) -> list[str]:
     if a.why == "no_later_year":
         return [f"{head}: {a.target}: {_block_words(a)} (no later year to move it to)"]
@@ -83,7 +105,8 @@ def _unresolved_lines(a: Action, head: str) -> list[str]:
     f = a.failures.copy()
     for k, (col, v) in enumerate(zip(failures.STATE_COLUMNS, (a.year, a.regime, a.load), strict=True)):
         f.insert(k, col, v)
-    return failures.failure_lines(f)
+    why = f" ({_GRID_WHY[a.why]})" if a.why in _GRID_WHY else ""
+    return [line + why for line in failures.failure_lines(f)]
 
 
 def round_lines(actions: list[Action]) -> list[str]:

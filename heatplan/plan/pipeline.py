@@ -27,12 +27,14 @@ from heatplan.buildings.labels import better_of, worst_label_for_supply
 from heatplan.buildings.sources import read_sources, with_existing_customers
 from heatplan.buildings.stock import today_mask
 from heatplan.errors import InfeasibleError
+from heatplan.grid.capacity import GridElements
 from heatplan.networks.layout import Layout, build_layout, within_sources
 from heatplan.networks.sizing import size_layout
 from heatplan.optimisation import NetworkInput, Result, build_inputs, check_solver, optimise, resolve
 from heatplan.optimisation.inputs import ModelInputs
 from heatplan.plan.feedback import feedback
-from heatplan.plan.grid_check import GridYears, check_years
+from heatplan.plan.grid_check import GridChecker, GridModel, GridYears, check_years, grid_model
+from heatplan.plan.grid_feedback import grid_feedback
 from heatplan.plan.notes import Action
 from heatplan.plan.preflight import check_pace_floor, check_stock, pin_warnings
 from heatplan.plan.resize import (
@@ -84,8 +86,10 @@ class Plan:
     stopped_by: str = ""
     #: the networks re-sized for the load the plan connects (heatplan.plan.resize)
     resizes: list[Resize] = field(default_factory=list)
-    #: the electricity grid under every planned year (heatplan.plan.grid_check; reported, not fed back)
+    #: the electricity grid under every planned year (heatplan.plan.grid_check), None if not modelled
     grid: GridYears | None = None
+    #: the grid the plan was checked on (synthetic or a file), None if not modelled
+    grid_model: GridModel | None = None
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -183,8 +187,13 @@ def run_plan(
     sources: pd.DataFrame | None = None,
     streets: Path | None = None,
     progress: Progress | None = None,
+    grid_files: tuple[Path, Path] | None = None,
 ) -> Plan:
-    """Optimise and verify until every planned year passes (or the rounds run out)."""
+    """Optimise and verify until every planned year passes (or the rounds run out).
+
+    ``grid_files``: a real electricity grid (pandapower JSON, block-to-bus map) instead of the
+    synthetic one (with ``scenario.grid.model``).
+    """
     prog = progress or _noop
     check_solver(scenario.solver.name)  # an unknown or missing solver fails before any work
     stock = stock.reset_index(drop=True)
@@ -199,14 +208,19 @@ def run_plan(
     t0 = time.perf_counter()
     prog("laying out and sizing networks", 0, 1)
     nets = lay_out(stock, scenario, sources, streets)
+    gm = grid_model(stock, scenario, grid_files) if scenario.grid.model else None
     timings["network_layout"] = time.perf_counter() - t0
     networks = {r: NetworkInput.from_layout(nets.layouts[r], nets.sizings[r]) for r in nets.layouts}
     prog("optimising", 0, 1)
     t1 = time.perf_counter()
-    result = optimise(stock, scenario, networks, sources)
-    result, nets, resizes = _resize(stock, scenario, nets, result, sources, prog)
+    elements = gm.elements if gm is not None else None
+    result = optimise(stock, scenario, networks, sources, grid=elements)
+    result, nets, resizes = _resize(stock, scenario, nets, result, sources, prog, elements)
     timings["optimise"] = time.perf_counter() - t1
     verifier = Verifier(stock, scenario, nets)
+    checker = GridChecker(stock, scenario, gm, nets.sources) if gm is not None else None
+    grid: GridYears | None = None
+    timings["grid"] = 0.0
     rounds: list[Round] = []
     repeats: dict[str, int] = {}
     unresolved = _unresolved([])
@@ -224,20 +238,30 @@ def run_plan(
             if failing
             else None
         )
+        tg = time.perf_counter()
+        if checker is not None:
+            prog(f"round {rnd}: checking the electricity grid", 0, 1)
+            grid = check_years(checker, result, years)
+        grid_fails = grid.failures if grid is not None else _unresolved([])
+        gfb = grid_feedback(grid_fails, checker, result) if checker is not None else None
+        timings["grid"] += time.perf_counter() - tg
+        cuts = (fb.cuts if fb else []) + (gfb.cuts if gfb else [])
+        actions = (fb.actions if fb else []) + (gfb.actions if gfb else [])
         rounds.append(
             Round(
                 rnd,
                 result.objective_eur,
-                sorted({c.year for c in failing}),
-                sum(c.n_failures for c in failing),
-                len(fb.cuts) if fb else 0,
-                fb.actions if fb else [Action("passed")],
+                sorted({c.year for c in failing} | {int(y) for y in grid_fails["year"]}),
+                sum(c.n_failures for c in failing) + len(grid_fails),
+                len(cuts),
+                actions or [Action("passed")],
                 time.perf_counter() - tr,
             )
         )
-        log.info("round %d: %d failing state(s), %d cut(s)", rnd, len(failing), len(fb.cuts) if fb else 0)
-        if fb is None or not fb.cuts or rnd == scenario.verification.max_rounds:
-            unresolved = _unresolved(failing)
+        log.info("round %d: %d failing state(s), %d grid failure(s), %d cut(s)", rnd, len(failing),
+                 len(grid_fails), len(cuts))  # fmt: skip
+        if not cuts or rnd == scenario.verification.max_rounds:
+            unresolved = _unresolved(failing, grid_fails)
             break
         ts = time.perf_counter()
         left = scenario.verification.max_total_s - (ts - t0) - (ts - tr)
@@ -247,23 +271,19 @@ def run_plan(
             rounds[-1].actions.append(
                 Action("time_budget", figures={"budget_s": scenario.verification.max_total_s})
             )
-            unresolved = _unresolved(failing)
+            unresolved = _unresolved(failing, grid_fails)
             break
-        prog(f"round {rnd + 1}: re-optimising with {len(fb.cuts)} cut(s)", 0, 1)
+        prog(f"round {rnd + 1}: re-optimising with {len(cuts)} cut(s)", 0, 1)
         limit = min(scenario.verification.resolve_time_limit_s, scenario.solver.time_limit_s, left)
         try:
-            result = resolve(result, fb.cuts, limit, scenario.solver.mip_gap)
+            result = resolve(result, cuts, limit, scenario.solver.mip_gap)
         except InfeasibleError as exc:
             log.warning("round %d: the cuts leave no schedule; keeping the previous plan", rnd + 1)
             rounds[-1].actions.append(Action("no_schedule", why=str(exc)))
-            unresolved = _unresolved(failing)
+            unresolved = _unresolved(failing, grid_fails)
             timings["resolve"] += time.perf_counter() - ts
             break
         timings["resolve"] += time.perf_counter() - ts
-    tg = time.perf_counter()
-    prog("checking the electricity grid", 0, 1)
-    grid = check_years(stock, result, planned_years(scenario, result))
-    timings["grid"] = time.perf_counter() - tg
     timings["total"] = time.perf_counter() - t0
     return Plan(
         stock,
@@ -280,6 +300,7 @@ def run_plan(
         stopped_by=stopped_by,
         resizes=resizes,
         grid=grid,
+        grid_model=gm,
     )
 
 
@@ -290,6 +311,7 @@ def _resize(
     result: Result,
     sources: pd.DataFrame,
     prog: Progress,
+    grid: GridElements | None = None,
 ) -> tuple[Result, NetworkModels, list[Resize]]:
     """Networks re-sized for the plan's load; re-optimised on them where that saves more than the gap."""
     solves = 0
@@ -311,12 +333,14 @@ def _resize(
         networks = {
             r: NetworkInput.from_layout(resized.layouts[r], resized.sizings[r]) for r in resized.layouts
         }
-        result = optimise(stock, scenario, networks, sources)
+        result = optimise(stock, scenario, networks, sources, grid=grid)
 
 
-def _unresolved(failing: list[StateCheck]) -> pd.DataFrame:
-    """The failures of the failing states, one table."""
+def _unresolved(failing: list[StateCheck], grid: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The failures of the failing states and of the grid, one table."""
     tables = [c.table() for c in failing if not c.failures.empty]
+    if grid is not None and not grid.empty:
+        tables.append(grid)
     if not tables:
         return StateCheck(0, "", "", 0, True).table()
     return pd.concat(tables, ignore_index=True)

@@ -104,7 +104,6 @@ class HeatPumpFigures(_Group):
     variable_max_eur_per_kw: float
     seasonal_cop: float
     seasonal_cop_source: str
-    electric_peak_kw_per_dwelling: float
     meter_cupboard_ground_level_eur_per_dwelling: float
     meter_cupboard_flat_eur_per_dwelling: float
 

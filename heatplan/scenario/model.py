@@ -321,6 +321,45 @@ class Solver(_Frozen):
     threads: int = Field(2, ge=1)
 
 
+class GridSettings(_Frozen):
+    """The electricity grid in the plan (issue 15; docs/grid.md): limits, reinforcements, growth.
+
+    Defaults and sources are in the template (``heatplan init``).
+    """
+
+    #: lay the grid (synthetic, or ``--grid``), plan reinforcements and check every planned year
+    model: bool = True
+    max_loading_pct: float = Field(100.0, gt=0, le=200)
+    vm_min_pu: float = Field(0.9, gt=0.5, lt=1.0)
+    vm_max_pu: float = Field(1.1, gt=1.0, lt=1.5)
+    #: stations and feeders the grid operator can reinforce a year (a number, a path, or None)
+    reinforcements_per_yr: CapacityPath = 10.0
+    #: years from the plan's start before a first reinforcement is in service
+    lead_time_yr: int = Field(2, ge=0, le=50)
+    #: no reinforcement in service before this year (None: only the lead time)
+    no_reinforcement_before: int | None = Field(None, ge=2000, le=2150)
+    #: the new 150 kV station (Programmaplan Zuidwest measure 65) feeds the MV grid from this year
+    hv_station_year: int | None = Field(2030, ge=2000, le=2150)
+    #: other growth at the winter-evening peak (electric cars), kW per standing dwelling, a path
+    other_growth_kw_per_dwelling: dict[int, float] = Field(default_factory=lambda: {2026: 0.0, 2040: 0.3})
+
+    @field_validator("reinforcements_per_yr", mode="before")
+    @classmethod
+    def _unlimited(cls, v: object) -> object:
+        return _unlimited_or_path(v)
+
+    @field_validator("no_reinforcement_before", "hv_station_year", mode="before")
+    @classmethod
+    def _off(cls, v: object) -> object:
+        if isinstance(v, str) and v.strip().lower() in ("off", "none"):
+            return None
+        return v
+
+    def first_reinforcement_year(self, start: int) -> int:
+        """The first year a reinforcement may be in service."""
+        return max(start + self.lead_time_yr, self.no_reinforcement_before or 0)
+
+
 class Scenario(_Frozen):
     """All planning parameters of one scenario."""
 
@@ -337,6 +376,7 @@ class Scenario(_Frozen):
     economics: Economics = Economics()
     solver: Solver = Solver()
     verification: Verification = Verification()
+    grid: GridSettings = GridSettings()
 
     @model_validator(mode="after")
     def _pin_years(self) -> Scenario:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import numpy as np
 
@@ -127,6 +128,13 @@ def _edge_variants(inp: ModelInputs, s: Schedule) -> list[dict[str, np.ndarray]]
 
 def brute_force(inp: ModelInputs) -> tuple[float, Schedule]:
     """Least total discounted cost over all schedules that pass the checker (blocks must all switch)."""
+    return brute_force_all(inp)
+
+
+def brute_force_all(
+    inp: ModelInputs, extra: Callable[[ModelInputs, Schedule], float] | None = None
+) -> tuple[float, Schedule]:
+    """As :func:`brute_force`; ``extra(inp, schedule)`` adds a cost per schedule (inf: not allowed)."""
     cands = candidates(inp)
     per_block: list[list] = [[c for c in cands if _valid(inp, b, c)] or [None] for b in range(inp.n_blocks)]
     own = [{c: _row_costs(inp, b, c) for c in cs} for b, cs in enumerate(per_block)]
@@ -143,7 +151,12 @@ def brute_force(inp: ModelInputs) -> tuple[float, Schedule]:
                 s.edge_year = years
                 net_cache[key].append((_network_npv(inp, s), years))
         own_cost = sum(own[b][c] for b, c in enumerate(combo))
-        scored += [(own_cost + net, k, combo) for k, (net, _) in enumerate(net_cache[key])]
+        more = 0.0
+        if extra is not None:
+            more = extra(inp, _schedule(inp, combo))
+            if not np.isfinite(more):
+                continue
+        scored += [(own_cost + net + more, k, combo) for k, (net, _) in enumerate(net_cache[key])]
     scored.sort(key=lambda x: x[0])
     for cost, k, combo in scored:
         s = _schedule(inp, combo)

@@ -56,7 +56,7 @@ def run(case, checks, conn, last_year=2030, repeats=None):
 
 def test_every_kind_has_a_rule():
     assert set(RULE_OF_KIND) == set(Kind)
-    assert set(RULE_OF_KIND.values()) == {"block", "derate_source", "delay_year"}
+    assert set(RULE_OF_KIND.values()) == {"block", "derate_source", "delay_year", "grid"}
 
 
 def test_cold_block_on_a_lightly_loaded_branch_needs_the_branch_connected_first(case):
