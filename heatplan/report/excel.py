@@ -19,6 +19,7 @@ from heatplan.report.plan_data import (
     Plan,
     block_frame,
     cost_by_year,
+    grid_by_year,
     key_figures,
     measures,
     per_year,
@@ -71,6 +72,8 @@ class _Formats:
         self.int = wb.add_format({"num_format": "0"})
         self.thousands = wb.add_format({"num_format": "#,##0"})
         self.pct = wb.add_format({"num_format": "0.0%"})
+        self.one = wb.add_format({"num_format": "0.0"})
+        self.pu = wb.add_format({"num_format": "0.000"})
         self.mono = wb.add_format({"font_name": "Consolas"})
         self.measure = {
             k: wb.add_format({"bg_color": c, "border": 1, "border_color": "#D9D9D9"})
@@ -185,6 +188,7 @@ def _summary_sheet(wb: Workbook, plan: Plan, text: Text, fmt: _Formats) -> None:
         r += 1
     r = _cost_table(ws, r + 1, plan, text, fmt)
     r = _year_table(ws, r + 1, plan, text, fmt)
+    r = _grid_table(ws, r, plan, text, fmt)
     r = _legend(ws, r + 1, text, fmt)
     ws.write_string(r + 1, 0, text["scenario_toml"], fmt.title)
     for i, line in enumerate(str(ds.attrs.get("scenario_toml", "")).splitlines()):
@@ -233,6 +237,46 @@ def _year_table(ws: Worksheet, r: int, plan: Plan, text: Text, fmt: _Formats) ->
                 _write_value(ws, r, c, v, fmt.pct if col == "gas_free_share" else fmt.int)
         for c, item in enumerate(cby.columns, start=1 + len(cols)):
             ws.write_number(r, c, float(cby.at[y, item]), fmt.thousands)
+        r += 1
+    return r + 1
+
+
+#: The grid table's columns (plan_data.grid_by_year) and their number formats (_Formats attributes).
+GRID_COLUMNS = {
+    "peak_mw": "one", "station_loading_max_pct": "one", "vm_min_pu": "pu", "reinforced_stations": "int",
+    "reinforced_feeders": "int", "reinforcement_cost_eur": "thousands",
+}  # fmt: skip
+
+
+def _grid_cell(col: str, v: float) -> float | int:
+    """A count as a whole number, anything else as it is (NaN: a blank cell)."""
+    return int(v) if GRID_COLUMNS[col] == "int" and v == v else v
+
+
+def _grid_table(ws: Worksheet, r: int, plan: Plan, text: Text, fmt: _Formats) -> int:
+    """Per year the grid's peak, highest station loading, lowest voltage and reinforcements (with a total).
+
+    Nothing (``r`` returned) when the plan has no grid check; the reinforcement columns only when it
+    plans reinforcements. Returns the next free row.
+    """
+    g = grid_by_year(plan.ds)
+    if g is None:
+        return r
+    cols = [c for c in GRID_COLUMNS if c in g]
+    ws.write_string(r, 0, text["grid_per_year"], fmt.title)
+    for c, h in enumerate([text["year"], *[text[f"x_{col}"] for col in cols]]):
+        ws.write_string(r + 1, c, h, fmt.head)
+    r += 2
+    for y, row in g.iterrows():
+        ws.write_number(r, 0, int(str(y)), fmt.int)
+        for c, col in enumerate(cols, start=1):
+            _write_value(ws, r, c, _grid_cell(col, float(row[col])), getattr(fmt, GRID_COLUMNS[col]))
+        r += 1
+    if "reinforced_stations" in g:
+        ws.write_string(r, 0, text["total"], fmt.bold)
+        for c, col in enumerate(cols, start=1):
+            if col.startswith("reinforce"):
+                _write_value(ws, r, c, _grid_cell(col, float(g[col].sum())), getattr(fmt, GRID_COLUMNS[col]))
         r += 1
     return r + 1
 

@@ -12,12 +12,17 @@ import xarray as xr
 
 from heatplan.report import charts
 from heatplan.report.charts import PALETTE, Chart, Series
-from heatplan.report.maps import REGIME_COLOURS, legend_html, render_map
+from heatplan.report.maps import REGIME_COLOURS, grid_legend_html, legend_html, render_grid_map, render_map
 from heatplan.report.national import by_group
 from heatplan.report.plan_data import (
     Plan,
     block_frame,
     cost_by_year,
+    grid_by_year,
+    grid_cable_ends,
+    grid_reinforcements,
+    grid_station_year,
+    grid_stations,
     group_table,
     key_figures,
     per_year,
@@ -53,6 +58,9 @@ th{background:#eef3fa}
  border:1px solid #333}
 .map-legend .ln{display:inline-block;width:22px;height:4px;margin:0 4px 3px 0}
 .map-legend .tri{margin-right:4px}
+.map-legend .sq{display:inline-block;width:10px;height:10px;margin-right:4px;border:1px solid #333}
+.map-legend .ring{display:inline-block;width:12px;height:12px;border-radius:7px;border:2px solid #000;
+ margin-right:4px;box-sizing:border-box;vertical-align:-1px}
 pre{background:#f6f8fa;padding:10px;overflow:auto;font-size:12px}
 @media print{nav{display:none}.grid{grid-template-columns:1fr}}
 """
@@ -251,6 +259,115 @@ def _verification(plan: Plan, blocks: pd.DataFrame, t: Text) -> str:
     return "\n".join(parts)
 
 
+def _grid_chart(ds: xr.Dataset, t: Text) -> Chart | None:
+    """The winter-evening peak per checked year against the MV/LV stations' summed rating."""
+    if "grid_peak_mw" not in ds or "grid_station_kva" not in ds:
+        return None
+    peak = ds["grid_peak_mw"].to_series().dropna()
+    rating_mw = float(np.nansum(ds["grid_station_kva"].values)) / 1000.0
+    return Chart(
+        "chart-grid", t["ch_grid"], [int(y) for y in peak.index],
+        [Series(t["grid_peak"], peak.tolist(), PALETTE[0])], "bar", y_label="MW", y_min=0,
+        y_fmt=t.whole, tip_fmt=lambda v: t.num(v, 1), hlines=[(rating_mw, t["grid_rating"])],
+    )  # fmt: skip
+
+
+def _count(t: Text, key: str, n: float) -> str:
+    """``n`` things, e.g. "1 MV/LV station", "3 MV/LV stations" (the key ``key_1`` for one)."""
+    return t[f"{key}_1" if n == 1 else key].format(n=t.whole(n))
+
+
+def _grid_source(ds: xr.Dataset, t: Text) -> str:
+    src = str(ds.attrs.get("grid_source", "synthetic"))
+    return t["grid_source_synthetic"] if src == "synthetic" else t["grid_source_file"].format(name=src)
+
+
+def _station_at(st: pd.DataFrame | None, col: str, highest: bool) -> str:
+    """The station with the highest (lowest) ``col``, "–" if none has a value."""
+    if st is None or not st[col].notna().any():
+        return "–"
+    return str(st.loc[st[col].idxmax() if highest else st[col].idxmin(), "station_id"])
+
+
+def _grid_last_year(ds: xr.Dataset, by_year: pd.DataFrame, t: Text) -> list[str]:
+    """The last checked year: peak, the most loaded station, the lowest voltage, the limits."""
+    checked = by_year[by_year["peak_mw"].notna()]
+    if not len(checked):
+        return []
+    year, row = int(checked.index[-1]), checked.iloc[-1]
+    if not math.isfinite(row["station_loading_max_pct"]):
+        return [t["grid_not_converged"].format(year=year)]
+    st = grid_station_year(ds, year) if "grid_station" in ds.coords else None
+    sentence = t["grid_last_year"].format(
+        year=year, peak=t.num(row["peak_mw"], 1), station=_station_at(st, "loading_pct", True),
+        pct=t.num(row["station_loading_max_pct"], 1), vm=t.num(row["vm_min_pu"], 3),
+        vm_station=_station_at(st, "vm_min_pu", False),
+    )  # fmt: skip
+    out = [sentence]
+    over = [row[c] for c in ("stations_over", "cables_over", "buses_out_of_band")]
+    if all(math.isfinite(v) for v in over):
+        so, co, bo = (t.whole(v) for v in over)
+        out.append(
+            t["grid_within"]
+            if not any(over)
+            else t["grid_past_limits"].format(stations=so, cables=co, buses=bo)
+        )
+    return out
+
+
+def grid_sentences(ds: xr.Dataset, t: Text) -> list[str]:
+    """The grid paragraph: the grid, the reinforcements (or none needed), the last checked year."""
+    by_year = grid_by_year(ds)
+    if by_year is None:
+        return []
+    n = _count(t, "n_stations", ds.sizes.get("grid_station", 0))
+    out = [t["grid_intro"].format(source=_grid_source(ds, t), stations=n)]
+    if "reinforced_stations" not in by_year:
+        out.append(t["grid_not_fed_back"])
+    else:
+        done = by_year[by_year["reinforced_stations"] + by_year["reinforced_feeders"] > 0]
+        if not len(done):
+            out.append(t["grid_no_reinforcement"])
+        else:
+            out.append(
+                t["grid_reinforced"].format(
+                    stations=_count(t, "n_stations", done["reinforced_stations"].sum()),
+                    feeders=_count(t, "n_feeders", done["reinforced_feeders"].sum()),
+                    cost=t.whole(done["reinforcement_cost_eur"].sum()),
+                    first=int(done.index.min()), last=int(done.index.max()),
+                )
+            )  # fmt: skip
+    return out + _grid_last_year(ds, by_year, t)
+
+
+def _grid_section(plan: Plan, blocks: pd.DataFrame, t: Text) -> list[str]:
+    """The grid section: the paragraph, reinforcements per year, the peak chart, the station map."""
+    ds = plan.ds
+    by_year, stations = grid_by_year(ds), grid_stations(ds)
+    if by_year is None and stations is None:
+        return []
+    out = [f"<p class='grid-text'>{escape(' '.join(grid_sentences(ds, t)))}</p>"]
+    if by_year is not None and "reinforced_stations" in by_year:
+        cols = ["reinforced_stations", "reinforced_feeders", "reinforcement_cost_eur"]
+        done = by_year[by_year["reinforced_stations"] + by_year["reinforced_feeders"] > 0]
+        if len(done):
+            rows = [
+                [int(y), int(r.iloc[0]), int(r.iloc[1]), float(r.iloc[2])] for y, r in done[cols].iterrows()
+            ]
+            head = [t["year"], *[t[f"x_{c}"] for c in cols]]
+            table = _table(head, rows, t, numeric={1, 2, 3})
+            out.append(f"<h3>{escape(t['grid_reinforcements_per_year'])}</h3>{table}")
+    chart = _grid_chart(ds, t)
+    if chart is not None:
+        narrow = '<figure style="max-width:760px;margin-bottom:14px">'  # one chart: not the page's width
+        out.append(_figure(chart).replace("<figure>", narrow, 1))
+    if stations is not None:
+        svg = render_grid_map(stations, grid_cable_ends(ds), grid_reinforcements(ds), blocks, t)
+        legend = grid_legend_html(stations, t)
+        out.append(f"<figure><figcaption>{escape(t['grid_map_caption'])}</figcaption>{svg}{legend}</figure>")
+    return out
+
+
 def render_html(plan: Plan, lang: str = "nl") -> str:
     """The whole report page as text."""
     from heatplan.report.html_national import national_section  # it uses this module's tables
@@ -259,9 +376,11 @@ def render_html(plan: Plan, lang: str = "nl") -> str:
     ds = plan.ds
     blocks = block_frame(ds)
     title = f"{t['title']} – {t['scenario']} {plan.scenario_name}"
+    grid = _grid_section(plan, blocks, t)
     sections = [
         ("kerncijfers", t["key_figures"]), ("grafieken", t["charts"]), ("net", t["network"]),
-        ("nationaal", t["national"]), ("kaart", t["map"]), ("wijken", t["by_wijk"]),
+        ("nationaal", t["national"]), ("kaart", t["map"]),
+        *([("elektriciteitsnet", t["grid"])] if grid else []), ("wijken", t["by_wijk"]),
         ("eigenaren", t["by_owner"]), ("verificatie", t["rounds"]),
     ]  # fmt: skip
     nav = "".join(f'<a href="#{a}">{escape(b)}</a>' for a, b in sections)
@@ -284,6 +403,7 @@ def render_html(plan: Plan, lang: str = "nl") -> str:
         h2["kaart"],
         f"<figure><figcaption>{escape(t['map_caption'])}</figcaption>{map_svg}",
         f"{legend_html(plan.years, t)}</figure>",
+        *([h2["elektriciteitsnet"], *grid] if grid else []),
         h2["wijken"], _group_html(blocks, "wijk_code", plan, t),
         h2["eigenaren"], _group_html(blocks, "owner", plan, t),
         h2["verificatie"], _verification(plan, blocks, t),

@@ -53,19 +53,6 @@ def _electricity_chart(ds: xr.Dataset, t: Text) -> Chart:
     )  # fmt: skip
 
 
-def _grid_chart(ds: xr.Dataset, t: Text) -> Chart | None:
-    """The winter-evening peak per checked year against the MV/LV stations' summed rating."""
-    if "grid_peak_mw" not in ds or "grid_station_kva" not in ds:
-        return None
-    peak = ds["grid_peak_mw"].to_series().dropna()
-    rating_mw = float(np.nansum(ds["grid_station_kva"].values)) / 1000.0
-    return Chart(
-        "chart-grid", t["ch_grid"], [int(y) for y in peak.index],
-        [Series(t["grid_peak"], peak.tolist(), PALETTE[0])], "bar", y_label="MW", y_min=0,
-        y_fmt=t.whole, tip_fmt=lambda v: t.num(v, 1), hlines=[(rating_mw, t["grid_rating"])],
-    )  # fmt: skip
-
-
 def typical_chart_data(ds: xr.Dataset) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """The typical blocks and, per block, its options (rows) by cost group (columns), NPV EUR per dwelling."""
     typ = typical_blocks(ds)
@@ -164,9 +151,6 @@ def national_section(plan: Plan, t: Text) -> list[str]:
     charts = [_cost_chart(ds, t)]
     if "electricity_mwh" in ds:
         charts.append(_electricity_chart(ds, t))
-    grid = _grid_chart(ds, t)
-    if grid is not None:
-        charts.append(grid)
     typical = _typical_chart(ds, t)
     # wider than a grid cell: a bar group per typical block
     wide = [_figure(typical).replace("<figure>", '<figure style="max-width:960px">', 1)] if typical else []

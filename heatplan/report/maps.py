@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from html import escape
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -186,3 +187,128 @@ def render_map(
         "</svg>",
     ]
     return "\n".join(parts)
+
+
+#: Station loading classes (highest loading over the planned years, % of the rating) and their
+#: colours: below 70 %, 70 to 100 % (100 % is still within the rating), above 100 %.
+LOAD_CLASSES = (("load-low", "#1a9850"), ("load-mid", "#f39c12"), ("load-high", "#d73027"))
+NO_LOAD = ("load-none", "#9e9e9e")
+REINFORCED_CABLE = "#7b3294"
+_SQ = 8.0  # station square side, px
+
+
+def loading_class(pct: float) -> tuple[str, str]:
+    """The class and colour of a station's highest loading: < 70 %, 70-100 %, > 100 %, or none."""
+    if not math.isfinite(pct):
+        return NO_LOAD
+    return LOAD_CLASSES[0 if pct < 70.0 else 1 if pct <= 100.0 else 2]
+
+
+def _station_tip(r: Any, feeders: str, text: Text) -> str:
+    """Station id, rating, highest loading and its year, lowest voltage, reinforcements."""
+    tip = f"{text['grid_station']} {r.station_id}: {text.whole(r.kva)} kVA"
+    if pd.notna(r.loading_max_year):
+        tip += f", {text['highest_loading']} {text.num(r.loading_max_pct, 1)} % ({r.loading_max_year})"
+    if pd.notna(r.vm_min_year):
+        tip += f", {text['lowest_voltage']} {text.num(r.vm_min_pu, 3)} p.u. ({r.vm_min_year})"
+    if pd.notna(r.reinforce_year):
+        kva = text.whole(r.kva_last_year)
+        tip += "; " + text["station_reinforced"].format(year=r.reinforce_year, kva=kva)
+    return tip + (f"; {text['feeders_reinforced']}: {feeders}" if feeders else "")
+
+
+def _stations(stations: pd.DataFrame, feeders: dict[str, str], p: _Proj, text: Text) -> list[str]:
+    """A square per station coloured by its highest loading (the highest on top); a ring if reinforced."""
+    out = ['<g class="stations" stroke="#222" stroke-width="0.8">']
+    rings = ['<g class="reinforced" fill="none" stroke="#000" stroke-width="1.6">']
+    order = stations.assign(_k=stations["loading_max_pct"].fillna(-1.0)).sort_values("_k", kind="stable")
+    for r in order.itertuples():
+        if not (math.isfinite(r.x_rd) and math.isfinite(r.y_rd)):
+            continue
+        x, y = p(r.x_rd, r.y_rd)
+        cls, fill = loading_class(float(r.loading_max_pct))
+        tip = _station_tip(r, feeders.get(str(r.station_id), ""), text)
+        box = {"x": x - _SQ / 2, "y": y - _SQ / 2, "width": _SQ, "height": _SQ}
+        out.append(tipped("rect", tip, class_=f"station {cls}", fill=fill, **box))
+        if pd.notna(r.reinforce_year):
+            ring = text["station_reinforced"].format(year=r.reinforce_year, kva=text.whole(r.kva_last_year))
+            rings.append(tipped("circle", f"{r.station_id}: {ring}", class_="ring", cx=x, cy=y, r=_SQ))
+    return [*out, "</g>", *rings, "</g>"]
+
+
+def _cables(cables: pd.DataFrame | None, p: _Proj, text: Text) -> list[str]:
+    """Every cable as one thin grey path; the reinforced ones on top, with their year.
+
+    ``cables`` is a :func:`heatplan.report.plan_data.grid_cable_ends` frame.
+    """
+    if cables is None or not len(cables):
+        return []
+    ends = cables[["from_x", "from_y", "to_x", "to_y"]].to_numpy(float)
+    ends = ends[np.isfinite(ends).all(axis=1)]
+    d = " ".join("M{:.1f} {:.1f}L{:.1f} {:.1f}".format(*p(a, b), *p(c, e)) for a, b, c, e in ends)
+    out = [el("path", class_="cables", d=d, fill="none", stroke="#c4c4c4", stroke_width=0.7)]
+    out.append(f'<g class="reinforced-cables" stroke="{REINFORCED_CABLE}" stroke-width="2.5">')
+    for r in cables.itertuples():
+        if math.isfinite(r.reinforce_year):
+            year = int(r.reinforce_year)
+            (xa, ya), (xb, yb) = p(r.from_x, r.from_y), p(r.to_x, r.to_y)
+            tip = f"{text['cable']} {r.cable_id}: " + text["cable_reinforced"].format(year=year)
+            out.append(tipped("line", tip, class_="cable-reinforced", x1=xa, y1=ya, x2=xb, y2=yb))
+    return [*out, "</g>"]
+
+
+def _feeders_by_station(reinforcements: pd.DataFrame | None) -> dict[str, str]:
+    """Per station the years its LV feeders are reinforced, e.g. "2031, 2031, 2034"."""
+    if reinforcements is None:
+        return {}
+    f = reinforcements[reinforcements["kind"] == "feeder"].dropna(subset=["year"]).sort_values("year")
+    return {str(s): ", ".join(str(int(y)) for y in g["year"]) for s, g in f.groupby("station_id")}
+
+
+def render_grid_map(
+    stations: pd.DataFrame,
+    cables: pd.DataFrame | None,
+    reinforcements: pd.DataFrame | None,
+    blocks: pd.DataFrame,
+    text: Text,
+) -> str:
+    """The electricity grid as one ``<svg>``: cables, stations by highest loading, reinforcements.
+
+    ``stations`` is a :func:`heatplan.report.plan_data.grid_stations` frame; the map is framed on
+    the blocks and the stations (the block map's frame, give or take the stations at its edge).
+    """
+    xs = np.concatenate([np.asarray(blocks["x_rd"], float), np.asarray(stations["x_rd"], float)])
+    ys = np.concatenate([np.asarray(blocks["y_rd"], float), np.asarray(stations["y_rd"], float)])
+    p = _Proj(xs, ys)
+    title = text["grid_map"]
+    head = el("svg", "", id="grid-map", class_="map", viewBox=f"0 0 {MAP_W} {p.h:.0f}", role="img",
+              aria_label=title)  # fmt: skip
+    parts = [
+        head[:-6],
+        el("title", title),
+        el("rect", x=0, y=0, width=MAP_W, height=f"{p.h:.0f}", fill="#f7f7f4", stroke="#ccc"),
+        *_cables(cables, p, text),
+        *_stations(stations, _feeders_by_station(reinforcements), p, text),
+        *_scale_bar(p, p.h),
+        "</svg>",
+    ]
+    return "\n".join(parts)
+
+
+def grid_legend_html(stations: pd.DataFrame, text: Text) -> str:
+    """The grid map's legend: the loading classes, the ring of a reinforced station, the cables."""
+    names = ("load_low", "load_mid", "load_high")
+    items = [
+        f'<span class="sq" style="background:{c}"></span>{escape(text[k])}'
+        for k, (_, c) in zip(names, LOAD_CLASSES, strict=True)
+    ]
+    if stations["loading_max_pct"].isna().any():
+        items.append(f'<span class="sq" style="background:{NO_LOAD[1]}"></span>{escape(text["no_data"])}')
+    items.append(f'<span class="ring"></span>{escape(text["legend_reinforced"])}')
+    items.append(f'<span class="ln" style="background:#c4c4c4"></span>{escape(text["legend_cables"])}')
+    rc = REINFORCED_CABLE
+    items.append(f'<span class="ln" style="background:{rc}"></span>{escape(text["legend_cable_reinforced"])}')
+    lead = f"<span class='li'><b>{escape(text['legend_loading'])}</b></span>"
+    return (
+        '<div class="map-legend">' + lead + "".join(f"<span class='li'>{i}</span>" for i in items) + "</div>"
+    )

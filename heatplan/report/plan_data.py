@@ -353,3 +353,138 @@ def grid_frames(ds: xr.Dataset) -> tuple[pd.DataFrame, pd.DataFrame] | None:
            for c in ("length_m", "from_x", "from_y", "to_x", "to_y")}
     )  # fmt: skip
     return stations, cables
+
+
+def _station_years(ds: xr.Dataset, name: str) -> np.ndarray:
+    """A per-station, per-year variable as (station, year) floats; NaN where plan.nc lacks it."""
+    if name not in ds:
+        return np.full((ds.sizes["grid_station"], ds.sizes["year"]), np.nan)
+    return np.asarray(ds[name].transpose("grid_station", "year").values, float)
+
+
+def _extreme(a: np.ndarray, years: np.ndarray, highest: bool) -> tuple[np.ndarray, pd.Series]:
+    """Per row the highest (lowest) finite value and the first year it occurs; NaN and NA without one."""
+    ok = np.isfinite(a).any(axis=1) if a.shape[1] else np.zeros(len(a), bool)
+    if not ok.any():
+        return np.full(len(a), np.nan), pd.Series(pd.array([pd.NA] * len(a), dtype="Int64"))
+    filled = np.where(np.isfinite(a), a, -np.inf if highest else np.inf)
+    k = filled.argmax(axis=1) if highest else filled.argmin(axis=1)
+    val = np.where(ok, a[np.arange(len(a)), k], np.nan)
+    year = pd.array(np.where(ok, years[k], 0), dtype="Int64")
+    year[~ok] = pd.NA
+    return val, pd.Series(year)
+
+
+def grid_stations(ds: xr.Dataset) -> pd.DataFrame | None:
+    """Per MV/LV station its rating, highest loading, lowest voltage; None without station positions.
+
+    Columns: station_id, x_rd, y_rd, kva (today), kva_last_year (a reinforcement included),
+    loading_max_pct and loading_max_year (highest over the years), vm_min_pu and vm_min_year (lowest
+    voltage behind it), reinforce_year (NA: not reinforced).
+    """
+    if "grid_station_x_rd" not in ds or "grid_station" not in ds.coords:
+        return None
+    years = np.asarray(ds["year"].values, int)
+    kva = np.asarray(ds["grid_station_kva"].values, float)
+    load_max, load_year = _extreme(_station_years(ds, "grid_station_loading_pct"), years, True)
+    vm_min, vm_year = _extreme(_station_years(ds, "grid_station_vm_min_pu"), years, False)
+    cap = _station_years(ds, "grid_station_capacity_kva")
+    cap_last = cap[:, -1] if cap.shape[1] else np.full(len(kva), np.nan)
+    n = ds.sizes["grid_station"]
+    reinforced = (
+        whole_years(ds["grid_station_reinforce_year"])
+        if "grid_station_reinforce_year" in ds
+        else pd.Series(pd.array([pd.NA] * n, dtype="Int64"))
+    )
+    return pd.DataFrame(
+        {
+            "station_id": strings(ds["grid_station"]),
+            "x_rd": np.asarray(ds["grid_station_x_rd"].values, float),
+            "y_rd": np.asarray(ds["grid_station_y_rd"].values, float),
+            "kva": kva,
+            "kva_last_year": np.where(np.isfinite(cap_last), cap_last, kva),
+            "loading_max_pct": load_max,
+            "loading_max_year": load_year,
+            "vm_min_pu": vm_min,
+            "vm_min_year": vm_year,
+            "reinforce_year": reinforced,
+        }
+    )
+
+
+def grid_reinforcements(ds: xr.Dataset) -> pd.DataFrame | None:
+    """One row per planned grid reinforcement; None when plan.nc plans none (no ``grid_reinforcement``).
+
+    Columns: element_id, kind ("station" or "feeder"), station_id, year, cost_eur (undiscounted).
+    """
+    if "grid_reinforcement" not in ds.coords:
+        return None
+    n = ds.sizes["grid_reinforcement"]
+    col = lambda v: strings(ds[v]) if v in ds else np.full(n, "", dtype=object)  # noqa: E731
+    return pd.DataFrame(
+        {
+            "element_id": strings(ds["grid_reinforcement"]),
+            "kind": col("grid_reinforcement_kind"),
+            "station_id": col("grid_reinforcement_station_id"),
+            "year": whole_years(ds["grid_reinforcement_year"]),
+            "cost_eur": np.asarray(ds["grid_reinforcement_cost_eur"].values, float),
+        }
+    )
+
+
+def grid_by_year(ds: xr.Dataset) -> pd.DataFrame | None:
+    """Per year the grid was checked, the grid's figures; None when plan.nc has no grid check.
+
+    Columns: peak_mw (winter-evening peak), station_loading_max_pct, vm_min_pu (lowest voltage),
+    stations_over, cables_over, buses_out_of_band (these four NaN where the load flow did not
+    converge); and when plan.nc plans reinforcements, reinforced_stations, reinforced_feeders and
+    reinforcement_cost_eur (EUR, undiscounted) of that year.
+    """
+    if "grid_peak_mw" not in ds:
+        return None
+    num = lambda v: np.asarray(ds[v].values, float) if v in ds else np.full(ds.sizes["year"], np.nan)  # noqa: E731
+    ok = num("grid_converged") != 0  # NaN (no flag) counts as converged
+    df = pd.DataFrame(
+        {
+            "peak_mw": num("grid_peak_mw"),
+            "station_loading_max_pct": np.where(ok, num("grid_station_loading_max_pct"), np.nan),
+            "vm_min_pu": np.where(ok, num("grid_vm_min_pu"), np.nan),
+            **{f: np.where(ok, num(f"grid_{f}"), np.nan) for f in ("stations_over", "cables_over")},
+            "buses_out_of_band": np.where(ok, num("grid_buses_out_of_band"), np.nan),
+        },
+        index=pd.Index([int(y) for y in ds["year"].values], name="year"),
+    )
+    r = grid_reinforcements(ds)
+    if r is not None:
+        r = r.dropna(subset=["year"]).astype({"year": int})
+        counts = pd.crosstab(r["year"], r["kind"]).reindex(columns=["station", "feeder"], fill_value=0)
+        df["reinforced_stations"] = counts["station"].reindex(df.index, fill_value=0).astype(int)
+        df["reinforced_feeders"] = counts["feeder"].reindex(df.index, fill_value=0).astype(int)
+        df["reinforcement_cost_eur"] = r.groupby("year")["cost_eur"].sum().reindex(df.index, fill_value=0.0)
+        return df[df["peak_mw"].notna() | (df["reinforced_stations"] + df["reinforced_feeders"] > 0)]
+    return df[df["peak_mw"].notna()]
+
+
+def grid_station_year(ds: xr.Dataset, year: int) -> pd.DataFrame:
+    """Per MV/LV station in ``year``: station_id, loading_pct and vm_min_pu (NaN where plan.nc has none)."""
+    k = [int(y) for y in ds["year"].values].index(year)
+    return pd.DataFrame(
+        {
+            "station_id": strings(ds["grid_station"]),
+            "loading_pct": _station_years(ds, "grid_station_loading_pct")[:, k],
+            "vm_min_pu": _station_years(ds, "grid_station_vm_min_pu")[:, k],
+        }
+    )
+
+
+def grid_cable_ends(ds: xr.Dataset) -> pd.DataFrame | None:
+    """Per grid cable: cable_id, end points (RD) and the year it is reinforced (NaN: not); None without."""
+    ends = ("from_x", "from_y", "to_x", "to_y")
+    if "grid_cable" not in ds.coords or any(f"grid_cable_{c}" not in ds for c in ends):
+        return None
+    n = ds.sizes["grid_cable"]
+    df = pd.DataFrame({"cable_id": strings(ds["grid_cable"])})
+    for c in (*ends, "reinforce_year"):
+        v = f"grid_cable_{c}"
+        df[c] = np.asarray(ds[v].values, float) if v in ds else np.full(n, np.nan)
+    return df

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from heatplan.errors import InputError
+from heatplan.report.text_grid import GRID_EN, GRID_NL
 
 LANGUAGES = ("nl", "en")
 
@@ -194,10 +195,6 @@ _NL: dict[str, str] = {
     "g_network_heat_loss": "warmteverlies net",
     "g_other": "overig",
     "ch_electricity": "Elektriciteitsvraag per jaar [MWh/jaar]",
-    "ch_grid": "Elektriciteitsnet: winteravondpiek per jaar [MW] (synthetisch net; gecontroleerd, "
-    "nog niet teruggekoppeld)",
-    "grid_peak": "piek",
-    "grid_rating": "vermogen MS/LS-stations",
     "e_heat_pumps": "warmtepompen",
     "e_lt_boosters": "LT-boosters",
     "e_collective_heat_pumps": "collectieve warmtepompen (LT)",
@@ -408,10 +405,6 @@ _EN: dict[str, str] = {
     "g_network_heat_loss": "network heat loss",
     "g_other": "other",
     "ch_electricity": "Electricity demand per year [MWh/yr]",
-    "ch_grid": "Electricity grid: winter-evening peak per year [MW] (synthetic grid; checked, "
-    "not yet fed back)",
-    "grid_peak": "peak",
-    "grid_rating": "MV/LV stations' rating",
     "e_heat_pumps": "heat pumps",
     "e_lt_boosters": "LT boosters",
     "e_collective_heat_pumps": "collective heat pumps (LT)",
@@ -447,6 +440,8 @@ _EN: dict[str, str] = {
     "discount_factor": "Discount factor",
 }
 
+_NL.update(GRID_NL)
+_EN.update(GRID_EN)
 _STRINGS: dict[str, dict[str, str]] = {"nl": _NL, "en": _EN}
 
 
