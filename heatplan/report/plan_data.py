@@ -341,6 +341,8 @@ def grid_frames(ds: xr.Dataset) -> tuple[pd.DataFrame, pd.DataFrame] | None:
             "loading_max_pct": np.nanmax(np.asarray(load.values, float), axis=1, initial=0.0),
         }
     )
+    if "grid_station_reinforce_year" in ds:
+        stations["reinforce_year"] = np.asarray(ds["grid_station_reinforce_year"].values, float)
     for k, y in enumerate(ds["year"].values):
         col = np.asarray(load.values[:, k], float)
         if not np.isnan(col).all():
@@ -352,6 +354,8 @@ def grid_frames(ds: xr.Dataset) -> tuple[pd.DataFrame, pd.DataFrame] | None:
         | {c: np.asarray(ds[f"grid_cable_{c}"].values, float)
            for c in ("length_m", "from_x", "from_y", "to_x", "to_y")}
     )  # fmt: skip
+    if "grid_cable_reinforce_year" in ds:
+        cables["reinforce_year"] = np.asarray(ds["grid_cable_reinforce_year"].values, float)
     return stations, cables
 
 
