@@ -91,7 +91,7 @@ def row(
         "limit": float(limit),
         "amount": float(amount) if np.isfinite(amount) else 0.0,
         "unit": unit,
-        "context": context,
+        "context": str(context),
         "remedy": remedy,
     }
 

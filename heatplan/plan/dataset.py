@@ -297,7 +297,8 @@ def _failure_vars(plan: Plan) -> dict[str, Any]:
         elif col == "year":
             out["failure_year"] = ("failure", f[col].to_numpy(np.int64))
         else:
-            out[f"failure_{col}"] = ("failure", f[col].astype(str).to_numpy(dtype=object))
+            # plain str (ids read from numpy arrays are numpy strings, which netCDF cannot mix)
+            out[f"failure_{col}"] = ("failure", np.array([str(v) for v in f[col]], dtype=object))
     return out
 
 

@@ -110,3 +110,35 @@ def test_grid_and_grid_map_go_together(tmp_path: Path) -> None:
     args = _real(tmp_path)
     _refused(tmp_path, args[:-2], "--grid and --grid-map go together", status=2)
     _refused(tmp_path, [*args[:4], *args[-2:]], "--grid and --grid-map go together", status=2)
+
+
+def _plan_real(tmp_path: Path, net=None, mapping=None) -> list[str]:
+    """``heatplan plan`` on the four blocks with the small real grid."""
+    args = _real(tmp_path, net, mapping)
+    return ["plan", *args[2:]]
+
+
+def test_plan_refuses_a_wrong_grid_before_any_output(tmp_path: Path) -> None:
+    from tests.grid.real_grid import MAPPING, small_net
+
+    _refused(tmp_path, _plan_real(tmp_path, mapping={**MAPPING, "B1": "nowhere"}), "bus 'nowhere' not in")
+    _refused(tmp_path, _plan_real(tmp_path, mapping={k: v for k, v in MAPPING.items() if k != "B3"}),
+             "1 block(s) of the stock have no bus: B3")  # fmt: skip
+    net = small_net()
+    net.trafo["sn_mva"] = [0.4, -0.63]
+    _refused(tmp_path, _plan_real(tmp_path, net), "trafo T2: sn_mva must be > 0 (is -0.63)")
+    _refused(tmp_path, _plan_real(tmp_path)[:-2], "--grid and --grid-map go together", status=2)
+
+
+def test_plan_checks_every_year_on_the_real_grid(tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    res = CliRunner().invoke(cli, [*_plan_real(tmp_path), "--out", str(out), "--time-limit", "60"])
+    assert res.exit_code == 0, res.output
+    g = json.loads((out / "summary.json").read_text())["grid_check"]
+    assert g["source"] == "grid.json" and g["stations"] == 2 and g["fed_back"] is True
+    assert "electricity grid (grid.json, 2 MV/LV stations;" in res.output
+    import xarray as xr
+
+    with xr.open_dataset(out / "plan.nc", engine="h5netcdf") as ds:
+        assert list(ds["grid_station"].values) == ["T1", "T2"]
+        assert ds["grid_station_capacity_kva"].sel(year=2026).values.tolist() == [400.0, 630.0]
