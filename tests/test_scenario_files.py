@@ -27,6 +27,17 @@ def test_override_sets(tmp_path: Path):
     assert both.capacity.switch_dwellings_per_yr == 500.0
     assert both.label_policy.required_supply_c["D"] == 65.0
     assert both.label_policy.required_supply_c["E"] == 85.0
+    tight = load_scenario(f"{tmp_path / 's.toml'}:gridtight").grid
+    assert (tight.max_loading_pct, tight.no_reinforcement_before, tight.reinforcements_per_yr) == (
+        70.0,
+        2032,
+        None,
+    )
+    assert (
+        tight.first_reinforcement_year(2026) == 2032
+        and load_scenario(None).grid.first_reinforcement_year(2026) == 2028
+    )
+    assert load_scenario(f"{tmp_path / 's.toml'}:nogrid").grid.model is False
     # init refuses to overwrite
     res = CliRunner().invoke(cli, ["init", str(tmp_path / "s.toml")])
     assert res.exit_code == 1 and "already exists" in res.output

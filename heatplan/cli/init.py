@@ -28,7 +28,8 @@ def init_cmd(path: Path, force: bool, grid_path: Path | None) -> None:
     """Write a commented scenario template to PATH (default: scenario.toml).
 
     Every parameter is listed with its unit, default and source, followed by the named override
-    sets `pace500` (the seed's 500 dwellings a year) and `labelD` (70 °C from label D).
+    sets `pace500` (the seed's 500 dwellings a year), `gridtight` (a tight electricity grid), `nogrid`
+    (no grid in the loop) and `labelD` (70 °C from label D).
     """
     if grid_path is not None:
         _write(grid_path, (DATA / "example_grid.toml").read_text(encoding="utf-8"), force)
