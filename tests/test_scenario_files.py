@@ -28,11 +28,7 @@ def test_override_sets(tmp_path: Path):
     assert both.label_policy.required_supply_c["D"] == 65.0
     assert both.label_policy.required_supply_c["E"] == 85.0
     tight = load_scenario(f"{tmp_path / 's.toml'}:gridtight").grid
-    assert (tight.max_loading_pct, tight.no_reinforcement_before, tight.reinforcements_per_yr) == (
-        70.0,
-        2032,
-        None,
-    )
+    assert (tight.synthetic_loading_today_pct, tight.no_reinforcement_before) == (85.0, 2032)
     assert (
         tight.first_reinforcement_year(2026) == 2032
         and load_scenario(None).grid.first_reinforcement_year(2026) == 2028

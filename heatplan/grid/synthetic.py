@@ -72,21 +72,28 @@ def _tree(xy: np.ndarray, detour: float) -> list[tuple[int, int, float]]:
 
 
 def _size_cables(
-    edges: list[tuple[int, int, float]], below_kw: np.ndarray, std_type: str, vn_kv: float, max_drop: float
+    edges: list[tuple[int, int, float]],
+    below_kw: np.ndarray,
+    std_type: str,
+    vn_kv: float,
+    max_drop: float,
+    share: float | None = None,
 ) -> np.ndarray:
     """Cables side by side per edge, for today's loading and voltage drop.
 
     Today's peak loads them at most ``today_max_loading`` of their ampacity, and the voltage drop
     from the root to every node stays within ``max_drop`` (p.u.). The drop of an edge is
     ``(R·P + X·Q) / U²`` of the peak below it, divided by the cables side by side; where a path's
-    drop is over, the edge on it with the largest drop gets one more cable.
+    drop is over, the edge on it with the largest drop gets one more cable. ``share``: the loading
+    today instead of ``today_max_loading``.
     """
     f = figures().grid
+    share = f.today_max_loading if share is None else share
     amp, r_km, x_km = cable_data(std_type)
     q_share = power_factor_tan()
     p_w = np.array([below_kw[b] for _, b, _ in edges]) * 1000.0
     i_ka = p_w / 1e6 / f.power_factor / (math.sqrt(3) * vn_kv)
-    par = np.maximum(1, np.ceil(i_ka / (amp * f.today_max_loading) - 1e-9)).astype(int)
+    par = np.maximum(1, np.ceil(i_ka / (amp * share) - 1e-9)).astype(int)
     length_km = np.array([length for _, _, length in edges]) / 1000.0
     drop_1 = (r_km + x_km * q_share) * length_km * p_w / (vn_kv * 1000.0) ** 2  # with one cable
     parent = {b: (k, a) for k, (a, b, _) in enumerate(edges)}
@@ -125,7 +132,7 @@ def _station_kva(peak_kw: float, pf: float, share: float) -> tuple[float, int]:
 
 
 def _lv(
-    area: int, xy0: np.ndarray, blocks: pd.DataFrame, peak: np.ndarray, detour: float
+    area: int, xy0: np.ndarray, blocks: pd.DataFrame, peak: np.ndarray, detour: float, share: float
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """Buses and cables of one station's LV tree (node 0: the station's LV busbar)."""
     f = figures().grid
@@ -133,7 +140,7 @@ def _lv(
     names = [f"S{area:03d}:lv"] + [f"B:{b}" for b in blocks["block_id"].astype(str)]
     edges = _tree(xy, detour)
     below = _downstream(edges, np.concatenate([[0.0], peak]))
-    par = _size_cables(edges, below, f.lv_cable_std_type, 0.4, f.lv_max_drop)
+    par = _size_cables(edges, below, f.lv_cable_std_type, 0.4, f.lv_max_drop, share)
     buses = [
         {"bus_id": names[k], "vn_kv": 0.4, "x_rd": xy[k, 0], "y_rd": xy[k, 1]} for k in range(1, len(xy))
     ]
@@ -150,6 +157,7 @@ def synthetic_grid(
     infeed_xy: tuple[float, float] | None = None,
     hv_station_xy: tuple[float, float] | None = None,
     hv_station_year: int | None = None,
+    loading_today: float | None = None,
 ) -> tuple[Grid, pd.DataFrame]:
     """The district's synthetic grid, and per block its LV bus and station (block_id, bus_id, station_id).
 
@@ -157,12 +165,15 @@ def synthetic_grid(
     (:func:`_hv_station`; the programme plan, measure 65, names "een nieuw 150 kV-station met een
     MS-verbinding door Zuidwest" but not its site). It stands at ``hv_station_xy``, by default the
     dwelling-weighted centre of the southern half of the blocks (an estimate, ours).
+    ``loading_today``: the share of their rating today's peak loads the MV/LV stations and LV cables
+    with (default ``today_max_loading``; higher: a grid with less room left, as a congested one).
     """
     f, detour = figures().grid, figures().distribution_pipe.detour_factor
+    share = f.today_max_loading if loading_today is None else loading_today
     xy = blocks[["x_rd", "y_rd"]].to_numpy(float)
     w = blocks["dwellings"].to_numpy(float)
     peak = today_peak_kw(blocks)
-    cap_kw = max(f.station_series_kva) * f.power_factor * f.today_max_loading
+    cap_kw = max(f.station_series_kva) * f.power_factor * share
     areas = _areas(xy, np.maximum(w, 1.0), peak, cap_kw)
     centre = np.average(xy, axis=0, weights=np.maximum(w, 1.0))
     hv_xy = np.asarray(infeed_xy if infeed_xy is not None else centre, float)
@@ -173,13 +184,13 @@ def synthetic_grid(
     st_xy, st_kw = [hv_xy], [0.0]
     for k, idx in enumerate(areas):
         sxy = np.average(xy[idx], axis=0, weights=np.maximum(w[idx], 1.0))
-        kva, par = _station_kva(float(peak[idx].sum()), f.power_factor, f.today_max_loading)
+        kva, par = _station_kva(float(peak[idx].sum()), f.power_factor, share)
         sid = f"S{k:03d}"
         buses += [{"bus_id": f"{sid}:mv", "vn_kv": f.mv_kv, "x_rd": sxy[0], "y_rd": sxy[1]},
                   {"bus_id": f"{sid}:lv", "vn_kv": 0.4, "x_rd": sxy[0], "y_rd": sxy[1]}]  # fmt: skip
         stations.append({"station_id": sid, "mv_bus": f"{sid}:mv", "lv_bus": f"{sid}:lv",
                          "std_type": f"{kva / 1000:g} MVA {f.mv_kv:g}/0.4 kV", "parallel": par})  # fmt: skip
-        lv_buses, lv_cables = _lv(k, sxy, blocks.iloc[idx], peak[idx], detour)
+        lv_buses, lv_cables = _lv(k, sxy, blocks.iloc[idx], peak[idx], detour, share)
         buses += lv_buses
         cables += lv_cables
         where += [(b, f"B:{b}", sid) for b in blocks["block_id"].iloc[idx].astype(str)]

@@ -152,6 +152,8 @@ def _year_vars(blocks: dict[str, Any], plan: Plan, years: list[int]) -> dict[str
     share = [round(float(dw[today & (off | (gfy <= y))].sum() / dw[today].sum()), 4) for y in years]
     checked = {c.year for c in plan.checks}
     failing = {c.year for c in plan.checks if not c.ok}
+    if plan.grid is not None and not plan.grid.failures.empty:  # the grid's check counts too
+        failing |= {int(y) for y in plan.grid.failures["year"]}
     n_fail = {y: 0 for y in years}
     for c in plan.checks:
         n_fail[c.year] = n_fail.get(c.year, 0) + len(c.failing_blocks)

@@ -73,7 +73,10 @@ def grid_model(stock: pd.DataFrame, scenario: Scenario, files: tuple[Path, Path]
         grid, where = read_grid(files[0], files[1], stock)
         source = files[0].name
     else:
-        grid, where = synthetic_grid(stock, hv_station_year=scenario.grid.hv_station_year)
+        g = scenario.grid
+        grid, where = synthetic_grid(
+            stock, hv_station_year=g.hv_station_year, loading_today=g.synthetic_loading_today_pct / 100.0
+        )
         source = "synthetic"
     return GridModel(grid, where, grid_elements(grid, where, stock, scenario.grid.max_loading_pct), source)
 
@@ -135,6 +138,8 @@ class GridChecker:
         self._solvers: dict[tuple[int, ...], GridSolver] = {}
         self._done: dict[tuple[Any, ...], GridResult | None] = {}
         self.simulations = 0
+        #: (element, first failing year) -> the plan's load limit cut so far (plan.grid_feedback)
+        self.cut_limits: dict[tuple[str, int], float] = {}
         self.bus_element, self.cable_element = gm.element_of()
         lv = gm.grid.stations.set_index("lv_bus")["station_id"]
         ids = gm.grid.stations["station_id"].astype(str).to_numpy()

@@ -13,7 +13,10 @@ failure is past its limit, with a 5 % margin::
 ``P`` the element's whole load that year (fixed and the plan's). The cut, for every year from
 ``y`` on, is ``load_e(t) - step_e * R_et <= L`` if ``e`` was not reinforced (reinforce it, or
 add less: fewer or later heat pumps, or a network), and ``<= L - step_e`` if it was (the
-reinforcement was not enough: add less). Failures on no element (an MV cable, a base-load
+reinforcement was not enough: add less). From the deadline on ``L`` is at least what the plan
+must add there (the hobs of the blocks cooking with gas, the least of a block's allowed options):
+an earlier year can wait, the deadline cannot. A failure whose new ``L`` is no tighter than the
+one cut before is named, not cut again. Failures on no element (an MV cable, a base-load
 overload with nothing of the plan's behind it) cannot be cut: the plan names them.
 """
 
@@ -28,7 +31,8 @@ from heatplan import failures
 from heatplan.failures import Kind
 from heatplan.optimisation import Result
 from heatplan.optimisation.cuts import Cut, Term
-from heatplan.optimisation.grid_rows import schedule_load_kw
+from heatplan.optimisation.grid_rows import block_kw, schedule_load_kw
+from heatplan.optimisation.inputs import ModelInputs
 from heatplan.plan.grid_check import GRID_LOAD, GRID_REGIME, GridChecker
 from heatplan.plan.notes import Action
 
@@ -55,47 +59,78 @@ def _excess_share(f: pd.DataFrame) -> float:
     return float(np.clip(max(shares), 0.0, 1.0))
 
 
+def mandatory_kw(inp: ModelInputs) -> np.ndarray:
+    """(E,) load the plan must add behind each element by the deadline.
+
+    The hobs of the blocks that cook with gas, and the least of the allowed options of the blocks
+    that must switch.
+    """
+    g = inp.grid
+    assert g is not None
+    k, ind = block_kw(inp)
+    least = np.where(inp.allowed, k, np.inf).min(axis=1)
+    per_block = np.where(inp.active & inp.need_induction, ind, 0.0)
+    per_block += np.where(inp.active & inp.need_switch & np.isfinite(least), least, 0.0)
+    return np.array([per_block[m].sum() for m in g.members])
+
+
+def _cuts(eid: str, t: int, limit: float, step: float, on: bool, must: float, inp: ModelInputs) -> list[Cut]:
+    """The element's cuts from year index t on; from the deadline on never below what the plan must add."""
+    out = []
+    for yy in inp.years[t:]:
+        lim = max(limit, must) if yy >= inp.deadline else limit
+        terms = (Term("grid_load", eid, int(yy)), Term("reinforce", eid, int(yy), -step))
+        out.append(Cut(f"grid {eid} {yy}: at most {lim:.0f} kW of the plan's load", terms,
+                       ub=lim - step if on else lim))  # fmt: skip
+    return out
+
+
 def grid_feedback(fails: pd.DataFrame, checker: GridChecker, result: Result) -> GridFeedback:
-    """Cuts for each station or feeder that fails, from its first failing year on."""
+    """Cuts for each station or feeder that fails, from its first failing year on.
+
+    A failure cut before whose new limit is no tighter (the plan already adds no more than it may,
+    or what it must add by the deadline) is named, not cut again.
+    """
     out = GridFeedback()
     if fails.empty:
         return out
     inp, s = result.session.inputs, result.schedule
     g = inp.grid
-    plain = fails.drop(columns=list(failures.STATE_COLUMNS))
     if g is None:
+        plain = fails.drop(columns=list(failures.STATE_COLUMNS))
         out.actions.append(
             Action("unresolved", 0, GRID_REGIME, GRID_LOAD, failures=plain, why="grid_not_modelled")
         )
         return out
-    added = schedule_load_kw(inp, s)
+    added, must = schedule_load_kw(inp, s), mandatory_kw(inp)
     pos = {e: k for k, e in enumerate(g.element_id)}
     cap = checker.gm.elements.table.set_index("element_id")["capacity_kw"]
     for eid, f in fails.groupby("context", sort=True):
         y = int(f["year"].min())
         f = f[f["year"] == y]
+        body = f.drop(columns=list(failures.STATE_COLUMNS))
         e = pos.get(str(eid), -1)
         t = int(np.clip(y - int(inp.years[0]), 0, len(inp.years) - 1))
         if e < 0 or added[e, t] <= 1e-6:
             why = "no_element" if e < 0 else "base_load"
-            body = f.drop(columns=list(failures.STATE_COLUMNS))
             out.actions.append(Action("unresolved", y, GRID_REGIME, GRID_LOAD, str(eid), body, why=why))
             continue
-        fixed = float(cap[str(eid)]) - g.room_kw[e, t]
-        total = max(fixed, 0.0) + added[e, t]
+        total = max(float(cap[str(eid)]) - g.room_kw[e, t], 0.0) + added[e, t]
         limit = max(added[e, t] - MARGIN * _excess_share(f) * total, 0.0)
-        on = s.reinforce_year[e] <= y
-        step = float(g.step_kw[e])
-        rhs = limit - step if on else limit
-        for yy in inp.years[t:]:
-            terms = (Term("grid_load", str(eid), int(yy)), Term("reinforce", str(eid), int(yy), -step))
-            out.cuts.append(Cut(f"grid {eid} {yy}: at most {limit:.0f} kW of the plan's load", terms, ub=rhs))
+        before = checker.cut_limits.get((str(eid), y))
+        if before is not None and limit >= before - 1e-6:
+            out.actions.append(
+                Action("unresolved", y, GRID_REGIME, GRID_LOAD, str(eid), body, why="no_tighter")
+            )
+            continue
+        checker.cut_limits[(str(eid), y)] = limit
+        on, step = bool(s.reinforce_year[e] <= y), float(g.step_kw[e])
+        out.cuts += _cuts(str(eid), t, limit, step, on, float(must[e]), inp)
         figures = {
             "added_kw": float(added[e, t]),
             "limit_kw": limit,
             "step_kw": step,
             "reinforced": float(on),
         }
-        body = f.drop(columns=list(failures.STATE_COLUMNS))
         out.actions.append(Action("grid_limit", y, GRID_REGIME, GRID_LOAD, str(eid), body, figures))
     return out

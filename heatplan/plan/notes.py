@@ -94,6 +94,7 @@ _GRID_WHY = {
     "no_element": "on no station or LV feeder the plan reinforces (an MV cable): the grid operator's",
     "base_load": "the plan adds no load there: the base load alone",
     "grid_not_modelled": "the grid is not in the optimisation",
+    "no_tighter": "cut before; the plan adds no more than it may there, or only what it must by the deadline",
 }
 
 

@@ -340,6 +340,11 @@ class GridSettings(_Frozen):
     no_reinforcement_before: int | None = Field(None, ge=2000, le=2150)
     #: the new 150 kV station (Programmaplan Zuidwest measure 65) feeds the MV grid from this year
     hv_station_year: int | None = Field(2030, ge=2000, le=2150)
+    #: the synthetic grid's stations and LV cables are sized so that today's peak loads them this
+    #: share of their rating at most (% ; [grid] today_max_loading); higher: less room left
+    synthetic_loading_today_pct: float = Field(
+        default_factory=lambda: figures().grid.today_max_loading * 100.0, gt=10, le=100
+    )
     #: other growth at the winter-evening peak (electric cars), kW per standing dwelling, a path
     other_growth_kw_per_dwelling: dict[int, float] = Field(default_factory=lambda: {2026: 0.0, 2040: 0.3})
 
