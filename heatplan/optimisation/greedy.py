@@ -140,7 +140,10 @@ def greedy_schedule(
     if loads.grid is not None:
         _repair(inp, idx, s, loads, opt, order, per_year, set(pinned) | set(forbidden))
     if lp is not None:
+        placed = s.induction_year.copy()
         _best_years(inp, idx, s)
+        if loads.grid is not None:
+            loads.grid.keep_within(s, placed)
     _corporation_insulation(inp, idx, s, opt)
     s.fill_edges(inp)
     if loads.grid is not None:

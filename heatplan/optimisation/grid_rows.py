@@ -234,7 +234,7 @@ class GridBook:
     """The grid rows as the greedy start books them: added load per element and year, reinforcements.
 
     ``limits``: (element, year index, limit unreinforced, limit reinforced) from the verification's
-    grid cuts, holding from that year on.
+    grid cuts, one per element and year.
     """
 
     def __init__(
@@ -251,9 +251,9 @@ class GridBook:
         self.used = np.zeros((g.n, t_))
         self.cap0 = g.room_kw.copy()
         self.cap1 = g.room_kw + g.step_kw[:, None]
-        for e, t, lim0, lim1 in limits:
-            self.cap0[e, t:] = np.minimum(self.cap0[e, t:], lim0)
-            self.cap1[e, t:] = np.minimum(self.cap1[e, t:], lim1)
+        for e, t, lim0, lim1 in limits:  # one cut row per element and year
+            self.cap0[e, t] = min(self.cap0[e, t], lim0)
+            self.cap1[e, t] = min(self.cap1[e, t], lim1)
         y0 = int(inp.years[0])
         self.on = np.where(g.forced_year < NEVER, g.forced_year - y0, t_ + 1)  # reinforced from (index)
         self.first_t = g.first_year - y0
@@ -331,6 +331,16 @@ class GridBook:
         """Take back block b's option load from year index t (its induction stays)."""
         for e in self.of_block.get(b, []):
             self.used[e, t:] -= self._kw(b, o, False)
+
+    def keep_within(self, s: Schedule, induction_year: np.ndarray) -> None:
+        """Hobs moved earlier (``_best_years``) back to ``induction_year`` where they overload an element."""
+        load = schedule_load_kw(self.inp, s)
+        t_ = len(self.inp.years)
+        allowed = np.where(np.arange(t_)[None, :] >= self.first_t, self.cap1, self.cap0)
+        for e in np.nonzero((load > allowed + 1e-6).any(axis=1))[0]:
+            m = self.g.members[e]
+            moved = m[s.induction_year[m] != induction_year[m]]
+            s.induction_year[moved] = induction_year[moved]
 
     def settle(self, s: Schedule) -> np.ndarray:
         """Reinforcement years for a finished schedule: the first year each element's load needs one."""
