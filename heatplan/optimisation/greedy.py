@@ -16,7 +16,7 @@ import numpy as np
 
 from heatplan.optimisation.cuts import CutBook
 from heatplan.optimisation.grid_rows import GridBook, lp_reinforcements
-from heatplan.optimisation.inputs import OPTIONS, ModelInputs
+from heatplan.optimisation.inputs import NEVER, OPTIONS, ModelInputs
 from heatplan.optimisation.model import Index, efg_blocks
 from heatplan.optimisation.objective import gas_weight, induction_npv, insulation_npv, switch_npv
 from heatplan.optimisation.schedule import Schedule
@@ -169,33 +169,77 @@ def _repair(
     for b in left:
         if b in fixed:
             continue
-        n = inp.dwellings[b]
-        for t in range(len(inp.years) - 1, -1, -1):
-            year = int(inp.years[t])
-            o = int(opt[b]) if inp.need_switch[b] else -1
-            if o >= 0:
-                state = loads.state(b, o, t, year)
-                if state == "full":
-                    o, state = _fallback(inp, idx, loads, b, o, t, year)
-                if state != "fits":
-                    continue
-            elif loads.grid_full(b, -1, t):
+        if not _repair_one(inp, idx, s, loads, opt, b, per_year):
+            _free_grid(inp, idx, s, loads, b)
+            _repair_one(inp, idx, s, loads, opt, b, per_year)
+
+
+def _free_grid(inp: ModelInputs, idx: Index, s: Schedule, loads: _Loads, b: int) -> None:
+    """Room behind block b's stations and feeders: the heat-pump blocks there move to a network.
+
+    Only without budgets and a yearly insulation limit (a move changes the block's investment
+    and insulation level, not its year).
+    """
+    hp = OPTIONS.index("hp")
+    g = loads.grid
+    if g is None or inp.budget_total is not None or inp.budget_owner or inp.cap_insulate is not None:
+        return
+    pinned = {p.block_id for p in inp.pins if p.option is not None}
+    for e in g.of_block.get(b, []):
+        for c in (int(c) for c in g.g.members[e] if s.option[c] == hp and inp.block_ids[c] not in pinned):
+            tc = int(s.switch_year[c] - inp.years[0])
+            loads.remove(c, hp, tc)
+            for alt in range(len(OPTIONS)):
+                ok = alt != hp and idx.x[c, alt, tc] >= 0 and idx.ub[idx.x[c, alt, tc]] > 0
+                if ok and loads.state(c, alt, tc, int(inp.years[tc])) == "fits":
+                    loads.add(c, alt, tc, with_ind=False)
+                    lev = inp.level_of_option[alt]
+                    ins = lev >= 0 and idx.ins[c, lev, 0] >= 0
+                    s.option[c], s.ins_level[c] = alt, lev if ins else -1
+                    s.insulation_year[c] = s.insulation_year[c] if ins else NEVER
+                    break
+            else:
+                loads.add(c, hp, tc, with_ind=False)
+
+
+def _repair_one(
+    inp: ModelInputs,
+    idx: Index,
+    s: Schedule,
+    loads: _Loads,
+    opt: np.ndarray,
+    b: int,
+    per_year: list[tuple[dict[str, float], dict[str, float]]],
+) -> bool:
+    """Block b in the latest year where it fits (True if placed)."""
+    n = inp.dwellings[b]
+    for t in range(len(inp.years) - 1, -1, -1):
+        year = int(inp.years[t])
+        o = int(opt[b]) if inp.need_switch[b] else -1
+        if o >= 0:
+            state = loads.state(b, o, t, year)
+            if state == "full":
+                o, state = _fallback(inp, idx, loads, b, o, t, year)
+            if state != "fits":
                 continue
-            lev = inp.level_of_option[o] if o >= 0 else -1
-            ins = lev >= 0 and idx.ins[b, lev, 0] >= 0
-            eur = _block_invest(inp, b, o, lev if ins else -1)
-            used, owner_used = per_year[t]
-            if not _fits(inp, used, owner_used, b, n, eur, ins, t):
-                continue
-            _place(inp, s, b, o, lev if ins else -1, year)
-            used["switch"] += n if inp.need_switch[b] else 0.0
-            used["ins"] += n if ins else 0.0
-            used["ind"] += n if inp.need_induction[b] else 0.0
-            used["budget"] += eur
-            owner_used[inp.owner[b]] = owner_used.get(inp.owner[b], 0.0) + eur
-            loads.add(b, o, t)
-            opt[b] = o
-            break
+        elif loads.grid_full(b, -1, t):
+            continue
+        lev = inp.level_of_option[o] if o >= 0 else -1
+        ins = lev >= 0 and idx.ins[b, lev, 0] >= 0
+        eur = _block_invest(inp, b, o, lev if ins else -1)
+        used, owner_used = per_year[t]
+        if not _fits(inp, used, owner_used, b, n, eur, ins, t):
+            continue
+        _place(inp, s, b, o, lev if ins else -1, year)
+        used["switch"] += n if inp.need_switch[b] else 0.0
+        used["ins"] += n if ins else 0.0
+        used["ind"] += n if inp.need_induction[b] else 0.0
+        used["budget"] += eur
+        owner_used[inp.owner[b]] = owner_used.get(inp.owner[b], 0.0) + eur
+        loads.add(b, o, t)
+        opt[b] = o
+        return True
+    return False
 
 
 def _cannot_wait(inp: ModelInputs, order: list[int], t: int) -> set[int]:
