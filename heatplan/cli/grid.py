@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from heatplan.buildings.stock import STOCK_YEAR, existing_mask, load_stock
-from heatplan.cli.options import stock_option, user_errors
+from heatplan.cli.options import grid_file_options, stock_option, user_errors
 from heatplan.errors import InputError
 from heatplan.io import atomic_dir, check_out_dir
 
@@ -29,21 +29,7 @@ def grid() -> None:
     help="The blocks standing in this year (the stock's new builds and demolitions) draw their base "
     "load (appliances; the heat pumps there today).",
 )
-@click.option(
-    "--grid",
-    "grid_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="A real grid instead of the synthetic one: a pandapower network saved as JSON "
-    "(pandapower.to_json). Needs --grid-map.",
-)
-@click.option(
-    "--grid-map",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="With --grid: a CSV with columns block_id,bus_id putting every block of the stock on a "
-    "low-voltage bus of the network.",
-)
+@grid_file_options
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, help="Output folder.")
 @user_errors
 def simulate_cmd(

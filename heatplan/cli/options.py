@@ -64,6 +64,25 @@ stock_option = click.option(
 )
 
 
+def grid_file_options(fn: F) -> F:
+    """``--grid FILE --grid-map FILE``: a real electricity grid instead of the synthetic one."""
+    fn = click.option(
+        "--grid-map",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="With --grid: a CSV with columns block_id,bus_id putting every block of the stock on a "
+        "low-voltage bus of the network.",
+    )(fn)
+    return click.option(
+        "--grid",
+        "grid_file",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="A real electricity grid instead of the synthetic one: a pandapower network saved as "
+        "JSON (pandapower.to_json). Needs --grid-map (docs/grid.md).",
+    )(fn)
+
+
 scheduler_option = click.option(
     "--scheduler", default=None, metavar="ADDRESS", help="An existing Dask scheduler, e.g. tcp://host:8786."
 )

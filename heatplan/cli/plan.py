@@ -9,7 +9,13 @@ from typing import Any
 import click
 
 from heatplan.buildings.stock import load_stock
-from heatplan.cli.options import progress_display, scenario_option, stock_option, user_errors
+from heatplan.cli.options import (
+    grid_file_options,
+    progress_display,
+    scenario_option,
+    stock_option,
+    user_errors,
+)
 from heatplan.io import check_out_dir
 from heatplan.scenario import load_scenario, scenario_source
 
@@ -44,21 +50,7 @@ log = logging.getLogger("heatplan.cli.plan")
     help="highs (default: the model straight to HiGHS) or a Pyomo solver installed here, e.g. "
     "appsi_highs, cbc, glpk, gurobi, cplex (the Pyomo model solved through Pyomo).",
 )
-@click.option(
-    "--grid",
-    "grid_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="A real electricity grid instead of the synthetic one: a pandapower network saved as JSON "
-    "(pandapower.to_json). Needs --grid-map (docs/grid.md).",
-)
-@click.option(
-    "--grid-map",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="With --grid: a CSV with columns block_id,bus_id putting every block of the stock on a "
-    "low-voltage bus of the network.",
-)
+@grid_file_options
 @user_errors
 def plan_cmd(
     scenario_spec: str | None,

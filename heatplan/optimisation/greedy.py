@@ -129,11 +129,7 @@ def greedy_schedule(
                 left.append(b)
                 continue
             _place(inp, s, b, o, lev if ins else -1, int(year))
-            used["switch"] += n if inp.need_switch[b] else 0.0
-            used["ins"] += n if ins else 0.0
-            used["ind"] += n if inp.need_induction[b] else 0.0
-            used["budget"] += eur
-            owner_used[inp.owner[b]] = owner_used.get(inp.owner[b], 0.0) + eur
+            _book(inp, used, owner_used, b, eur, ins)
             loads.add(b, o, t)
         order = left
         done += used["switch"]
@@ -231,11 +227,7 @@ def _repair_one(
         if not _fits(inp, used, owner_used, b, n, eur, ins, t):
             continue
         _place(inp, s, b, o, lev if ins else -1, year)
-        used["switch"] += n if inp.need_switch[b] else 0.0
-        used["ins"] += n if ins else 0.0
-        used["ind"] += n if inp.need_induction[b] else 0.0
-        used["budget"] += eur
-        owner_used[inp.owner[b]] = owner_used.get(inp.owner[b], 0.0) + eur
+        _book(inp, used, owner_used, b, eur, ins)
         loads.add(b, o, t)
         opt[b] = o
         return True
@@ -518,6 +510,18 @@ def _fits(
         (inp.budget_owner.get(inp.owner[b]), owner_used.get(inp.owner[b], 0.0) + eur),
     ]
     return all(limit is None or value <= limit + 1e-6 for limit, value in checks)
+
+
+def _book(
+    inp: ModelInputs, used: dict[str, float], owner_used: dict[str, float], b: int, eur: float, ins: bool
+) -> None:
+    """Count block b's dwellings and investment in its year's capacities and budgets."""
+    n = inp.dwellings[b]
+    used["switch"] += n if inp.need_switch[b] else 0.0
+    used["ins"] += n if ins else 0.0
+    used["ind"] += n if inp.need_induction[b] else 0.0
+    used["budget"] += eur
+    owner_used[inp.owner[b]] = owner_used.get(inp.owner[b], 0.0) + eur
 
 
 def _place(inp: ModelInputs, s: Schedule, b: int, o: int, lev: int, year: int) -> None:
