@@ -79,11 +79,14 @@ def new_build_kw(inp: ModelInputs) -> np.ndarray:
     return out
 
 
-def max_added_kw(inp: ModelInputs, idx: Index) -> np.ndarray:
-    """(B,) the most a block can add through decisions: its largest option peak plus induction."""
+def max_added_kw(inp: ModelInputs, x: np.ndarray, ind_cols: np.ndarray) -> np.ndarray:
+    """(B,) the most a block can add through decisions: its largest option peak plus induction.
+
+    ``x`` (B, O, T) and ``ind_cols`` (B, T) are the model's option and induction columns.
+    """
     k, ind = block_kw(inp)
-    opt = np.where(idx.x[:, :, -1] >= 0, k, 0.0).max(axis=1)
-    return opt + np.where(idx.ind[:, 0] >= 0, ind, 0.0)
+    opt = np.where(x[:, :, -1] >= 0, k, 0.0).max(axis=1)
+    return opt + np.where(ind_cols[:, 0] >= 0, ind, 0.0)
 
 
 def binding(grid: GridInput, most: np.ndarray) -> np.ndarray:
@@ -99,7 +102,7 @@ def grid_capacity(inp: ModelInputs, idx: Index) -> Rows:
     if g is None or idx.reinf is None:
         return rows
     k, ind = block_kw(inp)
-    bind = binding(g, max_added_kw(inp, idx))
+    bind = binding(g, max_added_kw(inp, idx.x, idx.ind))
     for e in np.nonzero(bind.any(axis=1))[0]:
         m = g.members[e]
         for t in np.nonzero(bind[e])[0]:
@@ -144,8 +147,7 @@ def reinforcement_columns(inp: ModelInputs, idx_x: np.ndarray, idx_ind: np.ndarr
     out = np.full((0 if g is None else g.n, t_), -1)
     if g is None:
         return out
-    k, ind = block_kw(inp)
-    most = np.where(idx_x[:, :, -1] >= 0, k, 0.0).max(axis=1) + np.where(idx_ind[:, 0] >= 0, ind, 0.0)
+    most = max_added_kw(inp, idx_x, idx_ind)
     # every element the plan can load: a voltage cut may need a reinforcement the rows do not
     top = np.array([most[m].sum() for m in g.members])
     need = (top > 0) | (g.forced_year < NEVER)

@@ -105,6 +105,15 @@ def edge_table(inp: ModelInputs, s: Schedule) -> pd.DataFrame:
     return df
 
 
+def options_in_use(inp: ModelInputs, s: Schedule) -> tuple[np.ndarray, np.ndarray]:
+    """Per block its option (-1 none) and the year it takes it: the switch, or a new build's own."""
+    opt = s.option.copy()
+    start = np.where(opt >= 0, s.switch_year, NEVER)
+    for b in np.nonzero(inp.new_build_year <= inp.years[-1])[0]:
+        opt[b], start[b] = OPTIONS.index(inp.new_build_opt(b)), inp.new_build_year[b]
+    return opt, start
+
+
 def electricity_peak_by_block(inp: ModelInputs, s: Schedule, pumps: bool = True) -> np.ndarray:
     """(B, T) electric peak (kW) each block adds per year: induction, heat pumps, LT boosters.
 
@@ -114,11 +123,7 @@ def electricity_peak_by_block(inp: ModelInputs, s: Schedule, pumps: bool = True)
     yrs = inp.years[None, :]
     e = inp.elec_kw
     ind_done = (yrs >= s.induction_year[:, None]) & inp.need_induction[:, None]
-    opt = s.option.copy()
-    start = np.where(opt >= 0, s.switch_year, NEVER)
-    nb = inp.new_build_year <= inp.years[-1]
-    for b in np.nonzero(nb)[0]:
-        opt[b], start[b] = OPTIONS.index(inp.new_build_opt(b)), inp.new_build_year[b]
+    opt, start = options_in_use(inp, s)
     on = yrs >= start[:, None]
     zero = np.zeros(inp.n_blocks)
     per_opt = {

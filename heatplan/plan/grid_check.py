@@ -33,7 +33,7 @@ from heatplan.grid.capacity import STEP_STATION_STD_TYPE, GridElements, grid_ele
 from heatplan.grid.synthetic import block_loads, synthetic_grid, today_peak_kw
 from heatplan.optimisation import Result
 from heatplan.optimisation.inputs import OPTIONS, price_path
-from heatplan.optimisation.results import electricity_peak_by_block
+from heatplan.optimisation.results import electricity_peak_by_block, options_in_use
 from heatplan.planfile import GRID_YEAR_FIELDS
 from heatplan.scenario import Scenario
 
@@ -229,14 +229,13 @@ def _source_loads(result: Result, source_bus: dict[str, str]) -> dict[int, pd.Da
     inp, s = result.session.inputs, result.schedule
     if not source_bus:
         return {}
-    pumps = electricity_peak_by_block(inp, s, pumps=True) - electricity_peak_by_block(inp, s, pumps=False)
+    opt, start = options_in_use(inp, s)
+    on = inp.years[None, :] >= start[:, None]
+    mt, lt = (opt == OPTIONS.index("mt"))[:, None] & on, (opt == OPTIONS.index("lt"))[:, None] & on
     # kWh electric per GJ of heat over kWh per GJ: kW electric per kW of heat at the source
     per_kw = inp.network_kwh_per_gj.get("lt", {}).get("collective_heat_pumps", 0.0) / KWH_PER_GJ
-    opt, start = s.option.copy(), s.switch_year.copy()
-    for b in np.nonzero(inp.new_build_year <= inp.years[-1])[0]:
-        opt[b], start[b] = OPTIONS.index(inp.new_build_opt(b)), inp.new_build_year[b]
-    on_lt = (opt == OPTIONS.index("lt"))[:, None] & (inp.years[None, :] >= start[:, None])
-    coll = on_lt * (inp.source_kw[:, 1] * per_kw)[:, None]
+    pumps = mt * inp.elec_kw["pump_mt"][:, None] + lt * inp.elec_kw["pump_lt"][:, None]
+    coll = lt * (inp.source_kw[:, 1] * per_kw)[:, None]
     src = np.where(opt >= 0, inp.block_source[np.arange(inp.n_blocks), np.clip(opt, 0, 1)], "")
     out = {}
     for t, y in enumerate(inp.years):

@@ -90,6 +90,15 @@ def _floor_path(v: object) -> object:
     return v
 
 
+def _off_or_value(v: object, words: tuple[str, ...], off_if_false: bool = False) -> object:
+    """None for one of ``words`` (any case; and for False with ``off_if_false``), else ``v`` as given."""
+    if isinstance(v, str) and v.strip().lower() in words:
+        return None
+    if off_if_false and v is False:
+        return None
+    return v
+
+
 class Capacity(_Frozen):
     """Yearly capacities in dwellings per year: a number, a path per year, or None (unlimited).
 
@@ -285,11 +294,7 @@ class Programme(_Frozen):
     @field_validator("induction_max_years_before_switch", "corporation_efg_gone_by", mode="before")
     @classmethod
     def _off(cls, v: object) -> object:
-        if isinstance(v, str) and v.strip().lower() in ("off", "unlimited", "none"):
-            return None
-        if v is False:
-            return None
-        return v
+        return _off_or_value(v, ("off", "unlimited", "none"), off_if_false=True)
 
 
 class Verification(_Frozen):
@@ -356,9 +361,7 @@ class GridSettings(_Frozen):
     @field_validator("no_reinforcement_before", "hv_station_year", mode="before")
     @classmethod
     def _off(cls, v: object) -> object:
-        if isinstance(v, str) and v.strip().lower() in ("off", "none"):
-            return None
-        return v
+        return _off_or_value(v, ("off", "none"))
 
     def first_reinforcement_year(self, start: int) -> int:
         """The first year a reinforcement may be in service."""
