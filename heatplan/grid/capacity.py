@@ -68,7 +68,7 @@ def _feeders(
         k = g[lv][nxt]["k"]
         below = nx.descendants(tree, nxt) | {nxt}
         cab = grid.cables.iloc[k]
-        edges = [g[a][b]["k"] for a, b in tree.subgraph(below | {lv}).edges]
+        edges = sorted(g[a][b]["k"] for a, b in tree.subgraph(below | {lv}).edges)  # not in set order
         one_kw = math.sqrt(3) * vn_kv * ka[k] / float(cab["parallel"]) * 1000.0 * share
         rows.append({
             "element_id": f"{sid}/{cab['cable_id']}", "kind": "feeder", "station_id": sid,

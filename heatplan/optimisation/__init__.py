@@ -103,7 +103,12 @@ def optimise(
     scenario = scenario.with_solver(time_limit_s=time_limit_s, mip_gap=mip_gap)
     inp = build_inputs(blocks, scenario, networks, sources, grid=grid)
     checks = diagnose.limit_checks(inp)
-    if any(c.binds for c in checks) or diagnose.no_option_blocks(inp) or diagnose.corporation_check(inp):
+    if (
+        any(c.binds for c in checks)
+        or diagnose.no_option_blocks(inp)
+        or diagnose.corporation_check(inp)
+        or diagnose.grid_lines(inp)
+    ):
         log.info("deadline out of reach by arithmetic; solving the elastic model")
         return _elastic(blocks, scenario, networks, sources, checks, t0, grid)
     session = new_session(inp, scenario)

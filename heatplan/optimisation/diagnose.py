@@ -124,7 +124,74 @@ def limit_checks(inp: ModelInputs) -> list[LimitCheck]:
         )
     if inp.budget_total is not None:
         out.append(_check(inp, "yearly budget", "EUR/yr", inp.budget_total, base, _min_investment(inp)))
+    grid = grid_check(inp)
+    if grid is not None:
+        out.append(grid)
     return out
+
+
+def _grid_need(inp: ModelInputs) -> tuple[np.ndarray, np.ndarray]:
+    """Elements that need a reinforcement for what the deadline needs, and those beyond one.
+
+    (E,) masks: the plan must add more than the room in the deadline year (its forced ones left
+    out: the operator's own work, outside the yearly number), and more than the room with one
+    reinforcement (each element has one).
+    """
+    from heatplan.optimisation.grid_rows import mandatory_kw
+
+    g = inp.grid
+    assert g is not None
+    t = min(max(inp.year_pos(inp.deadline), 0), len(inp.years) - 1)
+    must = mandatory_kw(inp)
+    room = g.room_kw[:, t]
+    need = must > room + 1e-6
+    forced = g.forced_year <= inp.deadline  # the operator's own work, outside the yearly number
+    return need & ~forced, must > room + g.step_kw + 1e-6
+
+
+def grid_check(inp: ModelInputs) -> LimitCheck | None:
+    """The grid operator's yearly number of reinforcements against what the deadline needs.
+
+    What the deadline needs: the stations and LV feeders that cannot carry the hobs and least
+    options behind them without a reinforcement. The number is zero before the first year a
+    reinforcement may be in service. None: no grid, or no yearly number.
+    """
+    g = inp.grid
+    if g is None or g.per_year is None:
+        return None
+    need, _ = _grid_need(inp)
+    n_needed = float(need.sum())
+    start = int(inp.years[0])
+    yrs = np.arange(start, start + SEARCH_YEARS)
+    per = np.concatenate([g.per_year, np.full(SEARCH_YEARS - len(g.per_year), g.per_year[-1])])
+    per = np.where(yrs >= g.first_year, per[: len(yrs)], 0.0)
+    cum = np.cumsum(per)
+    hit = np.nonzero(cum >= n_needed - 1e-9)[0]
+    earliest = int(yrs[hit[0]]) if len(hit) else None
+    if n_needed == 0:
+        earliest = start
+    n_years = max(inp.deadline - g.first_year + 1, 1)
+    reachable = bool(n_needed <= cum[min(inp.deadline - start, len(cum) - 1)] + 1e-9)
+    at_deadline = float(per[min(inp.deadline - start, len(per) - 1)])
+    text = f"{_fmt(at_deadline, 'reinforcements/yr')} from {g.first_year}"
+    return LimitCheck(
+        "grid operator's reinforcement capacity", "reinforcements/yr", at_deadline, n_needed,
+        float(math.ceil(n_needed / n_years)), earliest, reachable, text,
+    )  # fmt: skip
+
+
+def grid_lines(inp: ModelInputs) -> list[str]:
+    """Stations and feeders that cannot carry what the deadline needs behind them even reinforced."""
+    if inp.grid is None:
+        return []
+    _, beyond = _grid_need(inp)
+    if not beyond.any():
+        return []
+    ids = [str(e) for e in inp.grid.element_id[beyond]]
+    return [
+        f"The electricity grid binds: {len(ids)} station(s) or LV feeder(s) cannot carry the hobs "
+        f"and heat options the deadline needs behind them even with a reinforcement: {_listed(ids)}"
+    ]
 
 
 def corporation_check(inp: ModelInputs) -> list[str]:
@@ -182,7 +249,15 @@ def no_option_blocks(inp: ModelInputs) -> list[str]:
 
 
 def _fmt(x: float, unit: str) -> str:
-    return f"{x:,.0f} EUR/yr" if unit == "EUR/yr" else f"{x:,.0f} dwellings/yr"
+    return f"{x:,.0f} {unit}"
+
+
+#: what a limit's total counts, by its unit
+_WHAT = {
+    "dwellings/yr": "dwellings",
+    "EUR/yr": "EUR of investment (at least)",
+    "reinforcements/yr": "stations and LV feeders (reinforcements)",
+}
 
 
 def explain(
@@ -199,7 +274,7 @@ def explain(
     for c in checks:
         if not c.binds:
             continue
-        what = "dwellings" if c.unit == "dwellings/yr" else "EUR of investment (at least)"
+        what = _WHAT.get(c.unit, "")
         text = c.text or _fmt(c.limit, c.unit)
         lines.append(
             f"The {c.name} of {text} binds: {c.needed_total:,.0f} {what} must be done "
@@ -208,7 +283,7 @@ def explain(
         )
         when = f"in {c.earliest_year}" if c.earliest_year is not None else f"not within {SEARCH_YEARS} years"
         lines.append(f"At {text} the last dwelling is done {when} (from this limit alone).")
-    causes = pin_lines(inp)
+    causes = pin_lines(inp) + grid_lines(inp)
     missing = no_option_blocks(inp)
     if missing:
         causes.append(f"{len(missing)} block(s) have no allowed heat option: {_listed(missing)}")

@@ -53,11 +53,27 @@ class GridInput:
     first_year: int  # first year a reinforcement may be in service
     per_year: np.ndarray | None  # (T,) reinforcements a year, None = unlimited
     forced_year: np.ndarray  # (E,) year the fixed load alone needs a reinforcement (NEVER if not)
+    fixed_kw: np.ndarray | None = None  # (E, T) the load the plan does not decide (None: none)
 
     @property
     def n(self) -> int:
         """Number of elements."""
         return len(self.element_id)
+
+
+def mandatory_kw(inp: ModelInputs) -> np.ndarray:
+    """(E,) load the plan must add behind each element by the deadline.
+
+    The hobs of the blocks that cook with gas, and the least of the allowed options of the blocks
+    that must switch.
+    """
+    g = inp.grid
+    assert g is not None
+    k, ind = block_kw(inp)
+    least = np.where(inp.allowed, k, np.inf).min(axis=1)
+    per_block = np.where(inp.active & inp.need_induction, ind, 0.0)
+    per_block += np.where(inp.active & inp.need_switch & np.isfinite(least), least, 0.0)
+    return np.array([per_block[m].sum() for m in g.members])
 
 
 def block_kw(inp: ModelInputs) -> tuple[np.ndarray, np.ndarray]:
@@ -207,6 +223,7 @@ def grid_input(
         first_year=first,
         per_year=capacity_path(settings.reinforcements_per_yr, inp.years),
         forced_year=forced.astype(int),
+        fixed_kw=load,
     )
 
 

@@ -331,23 +331,35 @@ class Session:
     ) -> np.ndarray | None:
         """Fix the options the LP settles, solve the smaller MIP that remains.
 
-        Every block whose LP option share is >= 0.99 keeps the rounded schedule's option (and
-        insulation level); HiGHS (with presolve, which removes the fixed columns) chooses the
-        rest and all years, up to ``RESTRICTED_MAX_NODES`` nodes. A heuristic: its schedule is
-        feasible for the full model; the bound stays the LP's.
+        Every block whose LP option share is >= 0.99 keeps the LP's option, with the rounded
+        schedule's insulation level where the rounding kept that option too. A rounding that fell
+        back to a heat pump where a network was full in the year it tried does not fix the heat
+        pump: the MIP chooses the years that make the LP's option fit. Only if that leaves no
+        schedule are the rounding's options fixed instead. HiGHS (with presolve, which removes the
+        fixed columns) chooses the rest and all years, up to ``RESTRICTED_MAX_NODES`` nodes. A
+        heuristic: its schedule is feasible for the full model; the bound stays the LP's.
         """
+        rounded = np.where(sched.option >= 0, sched.option, -1)
+        if lp_cols is None:
+            return self._restricted_run(rounded, sched, start_cols, mip_gap)
+        idx = self.built.index
+        val = np.append(lp_cols, 0.0)
+        share = np.where(idx.x[:, :, -1] >= 0, val[idx.x[:, :, -1]], 0.0)
+        firm = share.max(axis=1) >= 0.99
+        out = self._restricted_run(np.where(firm, share.argmax(axis=1), -1), sched, start_cols, mip_gap)
+        if out is None and np.any(firm & (rounded != share.argmax(axis=1))):
+            log.info("restricted MIP on the LP's options found no schedule: the rounding's options instead")
+            out = self._restricted_run(np.where(firm, rounded, -1), sched, start_cols, mip_gap)
+        return out
+
+    def _restricted_run(
+        self, option: np.ndarray, sched: Schedule, start_cols: np.ndarray | None, mip_gap: float
+    ) -> np.ndarray | None:
+        """The MIP with each block's ``option`` fixed (-1: free); columns of its schedule or None."""
         idx, hm, h = self.built.index, self.highs_model, self.highs
-        firm = np.ones(idx.x.shape[0], dtype=bool)
-        if lp_cols is not None:
-            val = np.append(lp_cols, 0.0)
-            firm = np.where(idx.x[:, :, -1] >= 0, val[idx.x[:, :, -1]], 0.0).max(axis=1) >= 0.99
-        off = []
-        for o in range(idx.x.shape[1]):
-            other = (sched.option >= 0) & (sched.option != o) & firm
-            off.append(idx.x[other, o].ravel())
-        for k in range(idx.ins.shape[1]):
-            other = (sched.option >= 0) & (sched.ins_level != k) & firm
-            off.append(idx.ins[other, k].ravel())
+        off = [idx.x[(option >= 0) & (option != o), o].ravel() for o in range(idx.x.shape[1])]
+        same = (option >= 0) & (sched.option == option)
+        off += [idx.ins[same & (sched.ins_level != k), k].ravel() for k in range(idx.ins.shape[1])]
         cols = np.concatenate(off)
         cols = hm.col_of_var[cols[cols >= 0]]
         cols = cols[cols >= 0].astype(np.int32)

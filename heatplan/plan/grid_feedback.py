@@ -10,14 +10,17 @@ failure is past its limit, with a 5 % margin::
     excess = P * (1 - (1 - v_min) / (1 - v))  (voltage: the drop against the band's drop)
     L = max(A - 1.05 * excess, 0)
 
-``P`` the element's whole load that year (fixed and the plan's). The cut, for every year from
-``y`` on, is ``load_e(t) - step_e * R_et <= L`` if ``e`` was not reinforced (reinforce it, or
-add less: fewer or later heat pumps, or a network), and ``<= L - step_e`` if it was (the
-reinforcement was not enough: add less). From the deadline on ``L`` is at least what the plan
-must add there (the hobs of the blocks cooking with gas, the least of a block's allowed options):
-an earlier year can wait, the deadline cannot. A failure whose new ``L`` is no tighter than the
-one cut before is named, not cut again. Failures on no element (an MV cable, a base-load
-overload with nothing of the plan's behind it) cannot be cut: the plan names them.
+``P`` the element's whole load that year (fixed and the plan's). The cut, for every year ``t``
+from ``y`` on, is ``load_e(t) - step_e * R_et <= L_t`` if ``e`` was not reinforced (reinforce it,
+or add less: fewer or later heat pumps, or a network), and ``<= L_t - step_e`` if it was (the
+reinforcement was not enough: add less). ``L_t = max(L - (F_t - F_y), 0)``: the same limit on the
+whole load, so a later year leaves the plan less where the fixed load ``F`` (base load, electric
+cars, new builds) has grown since ``y``; without it each round found the next year failing.
+From the deadline on ``L_t`` is at least what the plan must add there (the hobs of the blocks
+cooking with gas, the least of a block's allowed options; ``grid_rows.mandatory_kw``): an earlier
+year can wait, the deadline cannot. A failure whose new ``L`` is no tighter than the one cut
+before is named, not cut again. Failures on no element (an MV cable, a base-load overload with
+nothing of the plan's behind it) cannot be cut: the plan names them.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from heatplan import failures
 from heatplan.failures import Kind
 from heatplan.optimisation import Result
 from heatplan.optimisation.cuts import Cut, Term
-from heatplan.optimisation.grid_rows import block_kw, schedule_load_kw
+from heatplan.optimisation.grid_rows import GridInput, mandatory_kw, schedule_load_kw
 from heatplan.optimisation.inputs import ModelInputs
 from heatplan.plan.grid_check import GRID_LOAD, GRID_REGIME, GridChecker
 from heatplan.plan.notes import Action
@@ -59,30 +62,24 @@ def _excess_share(f: pd.DataFrame) -> float:
     return float(np.clip(max(shares), 0.0, 1.0))
 
 
-def mandatory_kw(inp: ModelInputs) -> np.ndarray:
-    """(E,) load the plan must add behind each element by the deadline.
-
-    The hobs of the blocks that cook with gas, and the least of the allowed options of the blocks
-    that must switch.
-    """
-    g = inp.grid
-    assert g is not None
-    k, ind = block_kw(inp)
-    least = np.where(inp.allowed, k, np.inf).min(axis=1)
-    per_block = np.where(inp.active & inp.need_induction, ind, 0.0)
-    per_block += np.where(inp.active & inp.need_switch & np.isfinite(least), least, 0.0)
-    return np.array([per_block[m].sum() for m in g.members])
-
-
-def _cuts(eid: str, t: int, limit: float, step: float, on: bool, must: float, inp: ModelInputs) -> list[Cut]:
-    """The element's cuts from year index t on; from the deadline on never below what the plan must add."""
+def _cuts(
+    eid: str, t: int, limits: np.ndarray, step: float, on: bool, must: float, inp: ModelInputs
+) -> list[Cut]:
+    """The element's cuts from year index t on, ``limits`` per year; from the deadline at least ``must``."""
     out = []
-    for yy in inp.years[t:]:
+    for yy, limit in zip(inp.years[t:], limits, strict=True):
         lim = max(limit, must) if yy >= inp.deadline else limit
         terms = (Term("grid_load", eid, int(yy)), Term("reinforce", eid, int(yy), -step))
         out.append(Cut(f"grid {eid} {yy}: at most {lim:.0f} kW of the plan's load", terms,
                        ub=lim - step if on else lim))  # fmt: skip
     return out
+
+
+def _fixed_kw(g: GridInput, e: int, capacity_kw: float) -> np.ndarray:
+    """(T,) the load behind element e the plan does not decide (from the room where not kept)."""
+    if g.fixed_kw is not None:
+        return np.asarray(g.fixed_kw[e], float)
+    return np.maximum(capacity_kw - g.room_kw[e], 0.0)
 
 
 def grid_feedback(fails: pd.DataFrame, checker: GridChecker, result: Result) -> GridFeedback:
@@ -115,8 +112,8 @@ def grid_feedback(fails: pd.DataFrame, checker: GridChecker, result: Result) -> 
             why = "no_element" if e < 0 else "base_load"
             out.actions.append(Action("unresolved", y, GRID_REGIME, GRID_LOAD, str(eid), body, why=why))
             continue
-        total = max(float(cap[str(eid)]) - g.room_kw[e, t], 0.0) + added[e, t]
-        limit = max(added[e, t] - MARGIN * _excess_share(f) * total, 0.0)
+        fixed = _fixed_kw(g, e, float(cap[str(eid)]))
+        limit = max(added[e, t] - MARGIN * _excess_share(f) * (fixed[t] + added[e, t]), 0.0)
         before = checker.cut_limits.get((str(eid), y))
         if before is not None and limit >= before - 1e-6:
             out.actions.append(
@@ -125,7 +122,9 @@ def grid_feedback(fails: pd.DataFrame, checker: GridChecker, result: Result) -> 
             continue
         checker.cut_limits[(str(eid), y)] = limit
         on, step = bool(s.reinforce_year[e] <= y), float(g.step_kw[e])
-        out.cuts += _cuts(str(eid), t, limit, step, on, float(must[e]), inp)
+        # a later year carries the same limit less what the fixed load has grown since (cars)
+        later = np.maximum(limit - (fixed[t:] - fixed[t]), 0.0)
+        out.cuts += _cuts(str(eid), t, later, step, on, float(must[e]), inp)
         figures = {
             "added_kw": float(added[e, t]),
             "limit_kw": limit,

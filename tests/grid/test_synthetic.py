@@ -124,3 +124,33 @@ def test_the_new_150kv_station_relieves_the_first_infeed_from_its_year(zuidwest)
     taken = new.cables.loc[new.cables["from_bus"] == "hv150", "to_bus"]
     vm, vm0 = after.buses.set_index("bus_id")["vm_pu"], base.buses.set_index("bus_id")["vm_pu"]
     assert vm["hv150"] == pytest.approx(1.0) and (vm[taken] > vm0[taken]).all()
+
+
+_ELEMENTS = """
+import hashlib
+from heatplan.buildings.stock import load_stock, today_mask
+from heatplan.grid.capacity import grid_elements
+from heatplan.grid.synthetic import synthetic_grid
+stock = load_stock(None)
+blocks = stock[today_mask(stock)].reset_index(drop=True)
+grid, where = synthetic_grid(blocks)
+el = grid_elements(grid, where, blocks)
+print(hashlib.sha256(el.table.to_csv().encode()).hexdigest())
+"""
+
+
+def test_grid_elements_do_not_depend_on_the_hash_seed() -> None:
+    """A feeder's cables came in set order (string hashes differ per process): its length summed
+    in another order, its reinforcement cost moved in the last digit and the gridtight plan with it."""
+    import os
+    import subprocess
+    import sys
+
+    out = [
+        subprocess.run(
+            [sys.executable, "-c", _ELEMENTS], env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    ]  # fmt: skip
+    assert out[0] == out[1]

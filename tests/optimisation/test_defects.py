@@ -18,7 +18,7 @@ from heatplan.optimisation.model import (
 )
 from heatplan.optimisation.objective import coefficients, eur_tail, gas_weight, induction_npv
 from heatplan.optimisation.results import block_table, edge_table
-from heatplan.optimisation.schedule import Schedule, to_columns
+from heatplan.optimisation.schedule import Schedule, from_columns, to_columns
 from heatplan.optimisation.solve import Session
 from tests.optimisation.bruteforce import brute_force
 from tests.optimisation.helpers import instance, make_blocks, small_scenario, sources_table, tree_network
@@ -146,3 +146,27 @@ def test_checker_rejects_segment_built_before_its_feeder() -> None:
     s.edge_year["mt"][child] = 2026
     problems = _problems(inp, s)
     assert len(problems) == 1 and "before the edge" in problems[0] and "(2027)" in problems[0], problems
+
+
+def test_restricted_mip_keeps_the_lps_option_not_the_roundings_fallback() -> None:
+    """gridtight (issue 15): the rounding fell back to heat pumps where a network was full in the
+    year it tried; the restricted MIP fixed those heat pumps although the LP had the blocks on MT
+    (354 heat-pump dwellings against 131). A block the LP settles keeps the LP's option."""
+    inp = instance(n=4, seed=1)  # the LP has every block on MT
+    session = Session(inp)
+    lp, bound = session.relaxation(30)
+    assert lp is not None
+    idx = session.built.index
+    share = np.where(idx.x[:, :, -1] >= 0, np.append(lp, 0.0)[idx.x[:, :, -1]], 0.0)
+    hp = OPTIONS.index("hp")
+    firm = np.nonzero((share.max(axis=1) >= 0.99) & (share.argmax(axis=1) != hp) & (idx.x[:, hp, -1] >= 0))[0]
+    assert len(firm), "the case needs a block the LP settles on a network that may take a heat pump"
+    rounded = session.greedy_start()
+    rounded.option[firm] = hp  # what the fallback did
+    cols = session._restricted(rounded, None, lp, 1e-6)
+    assert cols is not None
+    out = from_columns(inp, idx, cols)
+    assert (out.option[firm] == share.argmax(axis=1)[firm]).all()
+    assert session.objective(cols) >= bound - 1e-6 * abs(bound)
+    best, _ = brute_force(inp)
+    assert session.objective(cols) == pytest.approx(best, rel=1e-7)

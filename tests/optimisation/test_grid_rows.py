@@ -128,3 +128,34 @@ def test_the_greedy_start_keeps_the_grid_rows() -> None:
     s = greedy_schedule(inp, session.built.index)
     assert session._feasible(to_columns(inp, session.built.index, s))
     assert sorted(s.reinforce_year.tolist()) == [2027, 2028]
+
+
+@pytest.mark.parametrize(("first_year", "binds", "earliest"), [(2028, False, 2029), (2029, True, 2030)])
+def test_the_diagnosis_counts_the_reinforcements_the_deadline_needs(
+    first_year: int, binds: bool, earliest: int
+) -> None:
+    """Two stations without room: every hob needs its station reinforced, one a year from
+    ``first_year``; by the deadline 2029 that is two years' worth from 2028, one from 2029."""
+    from heatplan.optimisation import diagnose
+
+    inp = _two_stations(per_year=1.0, first_year=first_year)
+    c = diagnose.grid_check(inp)
+    assert c is not None
+    assert (c.needed_total, c.binds, c.earliest_year) == (2.0, binds, earliest)
+    lines = diagnose.explain(inp, [c], None, 2030)
+    named = any("grid operator's reinforcement capacity of 1 reinforcements/yr" in line for line in lines)
+    assert named == binds
+
+
+def test_the_diagnosis_names_a_station_that_cannot_carry_the_deadline_even_reinforced() -> None:
+    from heatplan.optimisation import diagnose
+
+    inp = _two_stations(per_year=1.0, first_year=2026)
+    g = inp.grid
+    small = replace(g, step_kw=np.array([g.step_kw[0], 1.0]))  # S1's reinforcement adds 1 kW
+    inp = replace(inp, grid=small)
+    lines = diagnose.grid_lines(inp)
+    assert len(lines) == 1 and lines[0].endswith(": S1")
+    # the model agrees: the deadline cannot be met with the hard rows
+    out = Session(inp).solve(time_limit_s=30, mip_gap=0.0)
+    assert out.schedule is None
