@@ -33,6 +33,7 @@ class LimitCheck:
     earliest_year: int | None  # None: never under this limit alone (within SEARCH_YEARS)
     reachable: bool = True  # the limit's total over start .. deadline covers what is needed
     text: str = ""  # the limit in words, e.g. "500 dwellings/yr in 2026 rising to 2,400 in 2030"
+    first_year: int | None = None  # the first year the limit allows anything (None: the start)
 
     @property
     def binds(self) -> bool:
@@ -176,7 +177,7 @@ def grid_check(inp: ModelInputs) -> LimitCheck | None:
     text = f"{_fmt(at_deadline, 'reinforcements/yr')} from {g.first_year}"
     return LimitCheck(
         "grid operator's reinforcement capacity", "reinforcements/yr", at_deadline, n_needed,
-        float(math.ceil(n_needed / n_years)), earliest, reachable, text,
+        float(math.ceil(n_needed / n_years)), earliest, reachable, text, g.first_year,
     )  # fmt: skip
 
 
@@ -276,10 +277,11 @@ def explain(
             continue
         what = _WHAT.get(c.unit, "")
         text = c.text or _fmt(c.limit, c.unit)
+        first = max(c.first_year or start, start)
         lines.append(
             f"The {c.name} of {text} binds: {c.needed_total:,.0f} {what} must be done "
             f"by {dl}, which needs at least {_fmt(c.required_pace, c.unit)} over the "
-            f"{dl - start + 1} years {start}-{dl}."
+            f"{dl - first + 1} years {first}-{dl}."
         )
         when = f"in {c.earliest_year}" if c.earliest_year is not None else f"not within {SEARCH_YEARS} years"
         lines.append(f"At {text} the last dwelling is done {when} (from this limit alone).")
