@@ -297,6 +297,24 @@ class GridDesignFigures(_Group):
     power_factor: float
 
 
+class EndUserFigures(_Group):
+    """What households pay on top of the national price, and the ACM's heat tariffs (issue 16)."""
+
+    # price paths {year: value}; the year keys stay strings as in the file (EndUser makes them ints)
+    energy_tax_gas_eur_per_m3: dict[str, float]
+    energy_tax_electricity_eur_per_kwh: dict[str, float]
+    vat_share: float
+    vat_share_source: str
+    gas_connection_eur_per_yr: float
+    electricity_connection_eur_per_yr: float
+    tax_credit_eur_per_yr: float
+    heat_connection_contribution_eur: float
+    heat_fixed_mt_eur_per_yr: float
+    heat_fixed_lt_eur_per_yr: float
+    heat_meter_eur_per_yr: float
+    heat_price_gas_gj_per_gj: float
+
+
 class Figures(BaseModel):
     """All default figures, one group per table of ``defaults.toml``."""
 
@@ -318,6 +336,7 @@ class Figures(BaseModel):
     economics: EconomicsFigures
     network_losses: NetworkLossesFigures
     grid: GridDesignFigures
+    end_user: EndUserFigures
 
 
 @cache

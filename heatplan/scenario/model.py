@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from heatplan.scenario.figures import figures
+from heatplan.scenario.figures import EndUserFigures, figures
 
 Option = Literal["mt", "lt", "hp"]
 #: PBL Vesta dwelling types (the block table's ``dwelling_type``; heatplan.buildings.schema uses it).
@@ -368,6 +368,44 @@ class GridSettings(_Frozen):
         return max(start + self.lead_time_yr, self.no_reinforcement_before or 0)
 
 
+def _eu() -> EndUserFigures:
+    return figures().end_user
+
+
+class EndUser(_Frozen):
+    """What households pay on top of the national price (issue 16; docs/actor-costs.md).
+
+    Taxes are transfers, not national costs: the energy tax and ODE per unit (paths like the
+    prices), VAT as a share, the fixed network charges and the tax credit per connection; the
+    ACM's maximum heat tariffs and the "niet meer dan anders" heat price per GJ. EUR excl. VAT.
+    """
+
+    energy_tax_gas_eur_per_m3: dict[int, float] = Field(
+        default_factory=lambda: {int(y): v for y, v in _eu().energy_tax_gas_eur_per_m3.items()}
+    )
+    energy_tax_electricity_eur_per_kwh: dict[int, float] = Field(
+        default_factory=lambda: {int(y): v for y, v in _eu().energy_tax_electricity_eur_per_kwh.items()}
+    )
+    vat_share: float = Field(default_factory=lambda: _eu().vat_share, ge=0, le=1)
+    gas_connection_eur_per_yr: float = Field(default_factory=lambda: _eu().gas_connection_eur_per_yr, ge=0)
+    electricity_connection_eur_per_yr: float = Field(
+        default_factory=lambda: _eu().electricity_connection_eur_per_yr, ge=0
+    )
+    tax_credit_eur_per_yr: float = Field(default_factory=lambda: _eu().tax_credit_eur_per_yr, ge=0)
+    heat_connection_contribution_eur: float = Field(
+        default_factory=lambda: _eu().heat_connection_contribution_eur, ge=0
+    )
+    heat_fixed_mt_eur_per_yr: float = Field(default_factory=lambda: _eu().heat_fixed_mt_eur_per_yr, ge=0)
+    heat_fixed_lt_eur_per_yr: float = Field(default_factory=lambda: _eu().heat_fixed_lt_eur_per_yr, ge=0)
+    heat_meter_eur_per_yr: float = Field(default_factory=lambda: _eu().heat_meter_eur_per_yr, ge=0)
+    heat_price_gas_gj_per_gj: float = Field(default_factory=lambda: _eu().heat_price_gas_gj_per_gj, gt=0)
+
+    @field_validator("energy_tax_gas_eur_per_m3", "energy_tax_electricity_eur_per_kwh")
+    @classmethod
+    def _path(cls, v: dict[int, float]) -> dict[int, float]:
+        return Prices._path(v)
+
+
 class Scenario(_Frozen):
     """All planning parameters of one scenario."""
 
@@ -385,6 +423,7 @@ class Scenario(_Frozen):
     solver: Solver = Solver()
     verification: Verification = Verification()
     grid: GridSettings = GridSettings()
+    end_user: EndUser = EndUser()
 
     @model_validator(mode="after")
     def _pin_years(self) -> Scenario:
