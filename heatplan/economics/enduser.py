@@ -86,8 +86,8 @@ def yearly_bill_eur(
     gas = np.broadcast_to(np.asarray(gas_m3, float), (n,))
     kwh = np.broadcast_to(np.asarray(electricity_kwh, float), (n,))
     gj = np.broadcast_to(np.asarray(heat_gj, float), (n,))
-    on_heat = np.full(n, regime is not None)
-    fixed = prices.heat_fixed_eur_per_yr.get(regime or "", 0.0)
+    fixed = prices.heat_fixed_eur_per_yr[regime] if regime else 0.0
+    meter = prices.heat_meter_eur_per_yr if regime else 0.0
     out = {
         "gas": gas * prices.gas_eur_per_m3,
         "gas_tax": gas * prices.gas_tax_eur_per_m3,
@@ -97,8 +97,8 @@ def yearly_bill_eur(
         "electricity_connection": np.full(n, prices.electricity_connection_eur_per_yr),
         "tax_credit": np.full(n, -prices.tax_credit_eur_per_yr),
         "heat": gj * prices.heat_eur_per_gj,
-        "heat_fixed": np.where(on_heat, fixed, 0.0),
-        "heat_meter": np.where(on_heat, prices.heat_meter_eur_per_yr, 0.0),
+        "heat_fixed": np.full(n, fixed),
+        "heat_meter": np.full(n, meter),
     }
     out["vat"] = prices.vat_share * sum(out.values())
     return out

@@ -164,13 +164,12 @@ def grid_check(inp: ModelInputs) -> LimitCheck | None:
     n_needed = float(need.sum())
     start = int(inp.years[0])
     yrs = np.arange(start, start + SEARCH_YEARS)
-    per = np.concatenate([g.per_year, np.full(SEARCH_YEARS - len(g.per_year), g.per_year[-1])])
-    per = np.where(yrs >= g.first_year, per[: len(yrs)], 0.0)
+    per = np.full(SEARCH_YEARS, g.per_year[-1])  # held after the last modelled year
+    per[: len(g.per_year)] = g.per_year
+    per[yrs < g.first_year] = 0.0
     cum = np.cumsum(per)
     hit = np.nonzero(cum >= n_needed - 1e-9)[0]
     earliest = int(yrs[hit[0]]) if len(hit) else None
-    if n_needed == 0:
-        earliest = start
     n_years = max(inp.deadline - g.first_year + 1, 1)
     reachable = bool(n_needed <= cum[min(inp.deadline - start, len(cum) - 1)] + 1e-9)
     at_deadline = float(per[min(inp.deadline - start, len(per) - 1)])

@@ -53,7 +53,7 @@ class GridInput:
     first_year: int  # first year a reinforcement may be in service
     per_year: np.ndarray | None  # (T,) reinforcements a year, None = unlimited
     forced_year: np.ndarray  # (E,) year the fixed load alone needs a reinforcement (NEVER if not)
-    fixed_kw: np.ndarray | None = None  # (E, T) the load the plan does not decide (None: none)
+    fixed_kw: np.ndarray  # (E, T) the load the plan does not decide (before ``room_kw``'s clipping)
 
     @property
     def n(self) -> int:

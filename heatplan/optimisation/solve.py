@@ -339,7 +339,7 @@ class Session:
         fixed columns) chooses the rest and all years, up to ``RESTRICTED_MAX_NODES`` nodes. A
         heuristic: its schedule is feasible for the full model; the bound stays the LP's.
         """
-        rounded = np.where(sched.option >= 0, sched.option, -1)
+        rounded = sched.option  # -1: no option
         if lp_cols is None:
             return self._restricted_run(rounded, sched, start_cols, mip_gap)
         idx = self.built.index

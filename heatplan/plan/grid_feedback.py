@@ -34,7 +34,7 @@ from heatplan import failures
 from heatplan.failures import Kind
 from heatplan.optimisation import Result
 from heatplan.optimisation.cuts import Cut, Term
-from heatplan.optimisation.grid_rows import GridInput, mandatory_kw, schedule_load_kw
+from heatplan.optimisation.grid_rows import mandatory_kw, schedule_load_kw
 from heatplan.optimisation.inputs import ModelInputs
 from heatplan.plan.grid_check import GRID_LOAD, GRID_REGIME, GridChecker
 from heatplan.plan.notes import Action
@@ -75,13 +75,6 @@ def _cuts(
     return out
 
 
-def _fixed_kw(g: GridInput, e: int, capacity_kw: float) -> np.ndarray:
-    """(T,) the load behind element e the plan does not decide (from the room where not kept)."""
-    if g.fixed_kw is not None:
-        return np.asarray(g.fixed_kw[e], float)
-    return np.maximum(capacity_kw - g.room_kw[e], 0.0)
-
-
 def grid_feedback(fails: pd.DataFrame, checker: GridChecker, result: Result) -> GridFeedback:
     """Cuts for each station or feeder that fails, from its first failing year on.
 
@@ -101,7 +94,6 @@ def grid_feedback(fails: pd.DataFrame, checker: GridChecker, result: Result) -> 
         return out
     added, must = schedule_load_kw(inp, s), mandatory_kw(inp)
     pos = {e: k for k, e in enumerate(g.element_id)}
-    cap = checker.gm.elements.table.set_index("element_id")["capacity_kw"]
     for eid, f in fails.groupby("context", sort=True):
         y = int(f["year"].min())
         f = f[f["year"] == y]
@@ -112,7 +104,7 @@ def grid_feedback(fails: pd.DataFrame, checker: GridChecker, result: Result) -> 
             why = "no_element" if e < 0 else "base_load"
             out.actions.append(Action("unresolved", y, GRID_REGIME, GRID_LOAD, str(eid), body, why=why))
             continue
-        fixed = _fixed_kw(g, e, float(cap[str(eid)]))
+        fixed = g.fixed_kw[e]
         limit = max(added[e, t] - MARGIN * _excess_share(f) * (fixed[t] + added[e, t]), 0.0)
         before = checker.cut_limits.get((str(eid), y))
         if before is not None and limit >= before - 1e-6:

@@ -28,6 +28,7 @@ def _grid_inputs(first_year: int, room_share: float, per_year: float | None) -> 
         room_kw=np.full((1, t_), room_share * hp_kw), step_kw=np.array([hp_kw]),
         cost_eur=np.array([60_000.0]), first_year=first_year,
         per_year=None if per_year is None else np.full(t_, per_year), forced_year=np.array([NEVER]),
+        fixed_kw=np.zeros((1, t_)),
     )  # fmt: skip
     return replace(inp, grid=grid)
 
@@ -101,7 +102,7 @@ def _two_stations(per_year: float, first_year: int) -> ModelInputs:
         element_id=np.array(["S0", "S1"]), kind=np.array(["station", "station"]),
         members=[np.array([0, 1]), np.array([2, 3])], room_kw=np.zeros((2, t_)), step_kw=np.array([big, big]),
         cost_eur=np.array([60_000.0, 60_000.0]), first_year=first_year, per_year=np.full(t_, per_year),
-        forced_year=np.array([NEVER, NEVER]),
+        forced_year=np.array([NEVER, NEVER]), fixed_kw=np.zeros((2, t_)),
     )  # fmt: skip
     return replace(inp, grid=grid)
 

@@ -40,8 +40,7 @@ def _case(fixed0_kw: float) -> tuple:
     s.switch_year[:] = s.induction_year[:] = 2026
     s.reinforce_year = np.array([NEVER])
     result = SimpleNamespace(session=SimpleNamespace(inputs=inp), schedule=s)
-    table = pd.DataFrame({"element_id": ["S0"], "capacity_kw": [CAPACITY_KW]})
-    checker = SimpleNamespace(gm=SimpleNamespace(elements=SimpleNamespace(table=table)), cut_limits={})
+    checker = SimpleNamespace(cut_limits={})
     return inp, s, result, checker
 
 
