@@ -202,6 +202,10 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
         "network_resize": json.loads(str(a.get("network_resize_json", "[]"))),
         "grid_check": _grid_check(ds),
     }
+    if "actor_flow_eur" in ds:  # who pays what (docs/actor-costs.md)
+        from heatplan.planfile_actors import who_pays
+
+        out["who_pays"] = who_pays(ds)
     if not out["deadline_met"]:
         out["required_pace_dwellings_per_yr"] = _scalar(a.get("required_pace_dwellings_per_yr"))
         out["earliest_gas_free_year"] = _scalar(a.get("earliest_gas_free_year"))

@@ -17,9 +17,8 @@ import pandas as pd
 
 from heatplan.buildings.labels import EP_LABELS
 from heatplan.errors import InputError
-from heatplan.scenario.model import DWELLING_TYPES
+from heatplan.scenario.model import DWELLING_TYPES, OWNER_TYPES
 
-OWNER_TYPES = ("corporation", "private_rent", "owner_occupied", "mixed")
 HEATING = ("gas_boiler", "block_heating", "district_heating", "heat_pump")
 COOKING = ("gas", "induction")
 

@@ -70,11 +70,20 @@ def _elastic(
     res = make_result(inp, out.schedule, out.meta(session))
     model_year = res.gas_free_year_reached
     diag = diagnose.explain(inp, checks, model_year, scenario.years.horizon_end)
-    res.diagnostics = diag + diagnose.corporation_check(inp) + _corporations(inp, res)
+    res.diagnostics = (
+        diag + diagnose.corporation_check(inp) + _corporations(inp, res) + _housing(inp, scenario)
+    )
     res.required_pace_dwellings_per_yr = diagnose.required_pace(checks)
     res.earliest_gas_free_year = diagnose.earliest_year(checks, model_year)
     res.timings_s["total"] = time.perf_counter() - t0
     return res
+
+
+def _housing(inp: ModelInputs, scenario: Scenario) -> list[str]:
+    """The level-housing-cost rule in words (nothing when it is off)."""
+    from heatplan.optimisation.housing import housing_lines
+
+    return housing_lines(inp, scenario.end_user.housing_level_tolerance_eur_per_month)
 
 
 def _corporations(inp: ModelInputs, res: Result) -> list[str]:
@@ -121,6 +130,7 @@ def optimise(
     res.diagnostics = [
         f"Every dwelling is off gas by {res.gas_free_year_reached} (deadline {inp.deadline}).",
         *_corporations(inp, res),
+        *_housing(inp, scenario),
     ]
     res.timings_s["total"] = time.perf_counter() - t0
     return res

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from heatplan.economics import Window, annuity_factor
+from heatplan.economics import Annual, Window, annuity_factor
 from heatplan.economics.options import lifetime_yr
 from heatplan.optimisation.inputs import NEVER, OPTIONS, ModelInputs
 from heatplan.optimisation.objective import REFERENCE, renovation_factor
@@ -116,26 +116,8 @@ def _network(inp: ModelInputs, s: Schedule, w: Window, out: dict[str, np.ndarray
 def schedule_costs(inp: ModelInputs, s: Schedule) -> Costs:
     """Every national cost item per block and window year for a schedule."""
     w = _window(inp)
-    yrs = w.years[None, :]
     out = {k: np.zeros((inp.n_blocks, len(w.years))) for k in ITEMS}
-    nb = inp.new_build_year <= inp.years[-1]
-    nb_opt = np.array([OPTIONS.index(inp.new_build_opt(b)) for b in range(inp.n_blocks)])
-    switched = (s.switch_year < NEVER) & (s.option >= 0) & ~nb
-    no_removal = {k: v for k, v in inp.annual.items() if k != "gas_removal"}
-    # new builds: their option from the build year (they never had gas)
-    _add(
-        out,
-        no_removal,
-        np.where(nb, nb_opt, -1),
-        yrs >= np.maximum(inp.new_build_year, inp.years[0])[:, None],
-        w,
-    )
-    # existing blocks: the option (with the gas grid's removal) from the switch on
-    _add(out, inp.annual, np.where(switched, s.option, -1), yrs >= s.switch_year[:, None], w)
-    # the reference before the switch: the boiler's annuity and O&M (its gas is counted below)
-    ref = np.where(inp.active & inp.need_switch, REFERENCE, -1)
-    boiler = {k: v for k, v in inp.annual.items() if k not in ("gas", "co2")}
-    _add(out, boiler, ref, yrs < s.switch_year[:, None], w)
+    option_items(inp, s, w, out, inp.annual)
     gas = gas_use_m3(inp, s, w.years)
     out["gas"] += gas * w.price["gas_hh_m3"][None, :]
     out["co2"] += gas * (inp.co2_kg_per_m3 / 1000.0) * w.price["co2_t"][None, :]
@@ -143,6 +125,33 @@ def schedule_costs(inp: ModelInputs, s: Schedule) -> Costs:
     _network(inp, s, w, out)
     _grid(inp, s, w, out)
     return Costs(out, gas_use_m3(inp, s), w.discount, w.years)
+
+
+def option_items(
+    inp: ModelInputs, s: Schedule, w: Window, out: dict[str, np.ndarray], annual: Annual
+) -> None:
+    """Add the yearly ``annual`` items (item -> carrier -> (B, 4)) of each block's option and reference.
+
+    New builds take their option from the build year (they never had gas); existing blocks their
+    option (with the gas grid's removal) from the switch on, and the reference before it (the
+    boiler's annuity and O&M; its gas is counted apart).
+    """
+    yrs = w.years[None, :]
+    nb = inp.new_build_year <= inp.years[-1]
+    nb_opt = np.array([OPTIONS.index(inp.new_build_opt(b)) for b in range(inp.n_blocks)])
+    switched = (s.switch_year < NEVER) & (s.option >= 0) & ~nb
+    no_removal = {k: v for k, v in annual.items() if k != "gas_removal"}
+    _add(
+        out,
+        no_removal,
+        np.where(nb, nb_opt, -1),
+        yrs >= np.maximum(inp.new_build_year, inp.years[0])[:, None],
+        w,
+    )
+    _add(out, annual, np.where(switched, s.option, -1), yrs >= s.switch_year[:, None], w)
+    ref = np.where(inp.active & inp.need_switch, REFERENCE, -1)
+    boiler = {k: v for k, v in annual.items() if k not in ("gas", "co2")}
+    _add(out, boiler, ref, yrs < s.switch_year[:, None], w)
 
 
 def _measures(inp: ModelInputs, s: Schedule, w: Window, out: dict[str, np.ndarray]) -> None:

@@ -118,6 +118,10 @@ class ModelInputs:
     min_switch: np.ndarray | None = None
     #: the electricity grid's stations and feeders (optimisation.grid_rows), None = not modelled
     grid: GridInput | None = None
+    #: corporation blocks no option keeps their tenants' housing costs level (the rule on; None: off)
+    housing_exempt: np.ndarray | None = None
+    #: per corporation block, the least rise (EUR/month per dwelling) any allowed option gives (NaN: others)
+    housing_least_change: np.ndarray | None = None
 
     @property
     def n_blocks(self) -> int:
@@ -532,6 +536,10 @@ def build_inputs(
         },
         min_switch=capacity_path(scenario.programme.min_switch_dwellings_per_yr, years),
     )
+    if scenario.end_user.housing_level_for_corporation_tenants:
+        from heatplan.optimisation.housing import restrict
+
+        inp = restrict(inp, blocks, scenario)
     if grid is None:
         return inp
     from heatplan.optimisation.grid_rows import grid_input

@@ -20,6 +20,7 @@ from heatplan.buildings.sources import deliverable_mw, peak_boiler_mw
 from heatplan.buildings.stock import today_mask
 from heatplan.optimisation.accounting import ITEMS
 from heatplan.optimisation.national import ELECTRICITY_USES
+from heatplan.plan.actors import actor_vars
 from heatplan.plan.economics import heat_and_electricity_vars, option_cost_vars
 from heatplan.plan.grid_check import grid_vars
 from heatplan.plan.notes import round_lines
@@ -396,7 +397,10 @@ def plan_dataset(plan: Plan) -> xr.Dataset:
         **option_coords,
         **grid_coords,
     }
-    attrs = _attrs(plan)
+    actor_data, actor_coords, actor_attrs = actor_vars(plan, ids, years)
+    data.update(actor_data)
+    coords.update(actor_coords)
+    attrs = {**_attrs(plan), **actor_attrs}
     if plan.grid_model is not None:
         attrs["grid_source"] = plan.grid_model.source
     return xr.Dataset(data, coords=coords, attrs=attrs)

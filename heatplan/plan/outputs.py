@@ -16,6 +16,7 @@ from heatplan.plan.dataset import plan_dataset
 from heatplan.plan.notes import round_lines
 from heatplan.plan.pipeline import Plan
 from heatplan.planfile import option_costs_frame, schedule_frame, summary
+from heatplan.planfile_actors import actor_costs_frame, housing_frame
 
 
 def rounds_frame(plan: Plan) -> pd.DataFrame:
@@ -46,7 +47,13 @@ def write_plan(plan: Plan, out_dir: Path) -> dict[str, Any]:
     (out_dir / "summary.json").write_text(json.dumps(summ, indent=2, ensure_ascii=False), encoding="utf-8")
     (out_dir / "scenario.toml").write_text(ds.attrs["scenario_toml"], encoding="utf-8")
     rounds_frame(plan).to_csv(out_dir / "rounds.csv", index=False)
-    # the option costs (block x option x item, mostly NaN or 0) compress well
-    packed = {v: {"zlib": True, "complevel": 4} for v in ds.data_vars if str(v).startswith("option_cost_")}
+    actor_costs_frame(ds).to_csv(out_dir / "actor_costs.csv", index=False)
+    housing_frame(ds).to_csv(out_dir / "housing.csv", index=False)
+    # the option costs (block x option x item, mostly NaN or 0) and the actor flows compress well
+    packed = {
+        v: {"zlib": True, "complevel": 4}
+        for v in ds.data_vars
+        if str(v).startswith(("option_cost_", "actor_"))
+    }
     ds.to_netcdf(out_dir / "plan.nc", engine="h5netcdf", encoding=packed)
     return summ

@@ -313,6 +313,23 @@ class EndUserFigures(_Group):
     heat_fixed_lt_eur_per_yr: float
     heat_meter_eur_per_yr: float
     heat_price_gas_gj_per_gj: float
+    heat_fixed_share_of_max: float
+    owner_rate: dict[str, float]
+    vat_share_insulation: float
+    rent_corporation_eur_per_month_per_label_step: dict[str, float]
+    rent_floor_area_classes_m2: list[float]
+    rent_private_eur_per_yr_per_point: float
+    rent_private_points_per_label_step: float
+    heat_rent_reduction_single_family_eur_per_yr: float
+    heat_rent_reduction_multi_family_eur_per_yr: float
+    isde_heat_pump_eur: float
+    isde_heat_pump_eur_per_kw: float
+    isde_insulation_share: float
+    isde_owner_types: list[str]
+    isde_source: str
+    heat_network_subsidy_eur_per_connection: float
+    housing_level_for_corporation_tenants: bool
+    housing_level_tolerance_eur_per_month: float
 
 
 class Figures(BaseModel):

@@ -368,6 +368,12 @@ class GridSettings(_Frozen):
         return max(start + self.lead_time_yr, self.no_reinforcement_before or 0)
 
 
+#: the owner types of a block (``owner_type``); ``mixed`` is an owners' association (VvE)
+OWNER_TYPES = ("corporation", "private_rent", "owner_occupied", "mixed")
+#: floor-area classes of the corporations' rent rule (below, between and above rent_floor_area_classes_m2)
+FLOOR_CLASSES = ("small", "medium", "large")
+
+
 def _eu() -> EndUserFigures:
     return figures().end_user
 
@@ -399,11 +405,84 @@ class EndUser(_Frozen):
     heat_fixed_lt_eur_per_yr: float = Field(default_factory=lambda: _eu().heat_fixed_lt_eur_per_yr, ge=0)
     heat_meter_eur_per_yr: float = Field(default_factory=lambda: _eu().heat_meter_eur_per_yr, ge=0)
     heat_price_gas_gj_per_gj: float = Field(default_factory=lambda: _eu().heat_price_gas_gj_per_gj, gt=0)
+    heat_fixed_share_of_max: float = Field(default_factory=lambda: _eu().heat_fixed_share_of_max, ge=0, le=1)
+    #: owners' own discount rates per owner type (financing of their measures)
+    owner_rate: dict[str, float] = Field(default_factory=lambda: dict(_eu().owner_rate))
+    vat_share_insulation: float = Field(default_factory=lambda: _eu().vat_share_insulation, ge=0, le=1)
+    #: corporations' rent increase per label class gained, EUR/month, by floor-area class
+    rent_corporation_eur_per_month_per_label_step: dict[str, float] = Field(
+        default_factory=lambda: dict(_eu().rent_corporation_eur_per_month_per_label_step)
+    )
+    rent_floor_area_classes_m2: tuple[float, float] = Field(
+        default_factory=lambda: (_eu().rent_floor_area_classes_m2[0], _eu().rent_floor_area_classes_m2[1])
+    )
+    rent_private_eur_per_yr_per_point: float = Field(
+        default_factory=lambda: _eu().rent_private_eur_per_yr_per_point, ge=0
+    )
+    rent_private_points_per_label_step: float = Field(
+        default_factory=lambda: _eu().rent_private_points_per_label_step, ge=0
+    )
+    heat_rent_reduction_single_family_eur_per_yr: float = Field(
+        default_factory=lambda: _eu().heat_rent_reduction_single_family_eur_per_yr, ge=0
+    )
+    heat_rent_reduction_multi_family_eur_per_yr: float = Field(
+        default_factory=lambda: _eu().heat_rent_reduction_multi_family_eur_per_yr, ge=0
+    )
+    isde_heat_pump_eur: float = Field(default_factory=lambda: _eu().isde_heat_pump_eur, ge=0)
+    isde_heat_pump_eur_per_kw: float = Field(default_factory=lambda: _eu().isde_heat_pump_eur_per_kw, ge=0)
+    isde_insulation_share: float = Field(default_factory=lambda: _eu().isde_insulation_share, ge=0, le=1)
+    isde_owner_types: tuple[str, ...] = Field(default_factory=lambda: tuple(_eu().isde_owner_types))
+    heat_network_subsidy_eur_per_connection: float = Field(
+        default_factory=lambda: _eu().heat_network_subsidy_eur_per_connection, ge=0
+    )
+    #: hold corporation tenants' housing costs level (the optimiser's constraint; docs/actor-costs.md)
+    housing_level_for_corporation_tenants: bool = Field(
+        default_factory=lambda: _eu().housing_level_for_corporation_tenants
+    )
+    housing_level_tolerance_eur_per_month: float = Field(
+        default_factory=lambda: _eu().housing_level_tolerance_eur_per_month, ge=0
+    )
 
     @field_validator("energy_tax_gas_eur_per_m3", "energy_tax_electricity_eur_per_kwh")
     @classmethod
     def _path(cls, v: dict[int, float]) -> dict[int, float]:
         return Prices._path(v)
+
+    @field_validator("owner_rate")
+    @classmethod
+    def _rates(cls, v: dict[str, float]) -> dict[str, float]:
+        missing = [t for t in OWNER_TYPES if t not in v]
+        unknown = [t for t in v if t not in OWNER_TYPES]
+        if missing or unknown:
+            raise ValueError(
+                f"needs one rate per owner type ({', '.join(OWNER_TYPES)}); "
+                + (f"missing {', '.join(missing)}" if missing else f"unknown {', '.join(unknown)}")
+            )
+        if any(not 0.0 <= r < 1.0 for r in v.values()):
+            raise ValueError("a rate is a share between 0 and 1 (e.g. 0.0275)")
+        return v
+
+    @field_validator("isde_owner_types")
+    @classmethod
+    def _owner_types(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [t for t in v if t not in OWNER_TYPES]
+        if unknown:
+            raise ValueError(f"unknown owner type(s) {', '.join(unknown)}; expected {', '.join(OWNER_TYPES)}")
+        return v
+
+    @field_validator("rent_corporation_eur_per_month_per_label_step")
+    @classmethod
+    def _floor_classes(cls, v: dict[str, float]) -> dict[str, float]:
+        if sorted(v) != sorted(FLOOR_CLASSES) or any(x < 0 for x in v.values()):
+            raise ValueError(f"needs {', '.join(FLOOR_CLASSES)} (EUR a month, >= 0)")
+        return v
+
+    @field_validator("rent_floor_area_classes_m2")
+    @classmethod
+    def _floor_bounds(cls, v: tuple[float, float]) -> tuple[float, float]:
+        if not 0 < v[0] < v[1]:
+            raise ValueError("two floor areas in m2, the first smaller (e.g. [70, 90])")
+        return v
 
 
 class Scenario(_Frozen):
