@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-#: the owner and the occupant of a block, by its owner type (as heatplan.optimisation.actors)
+#: the owner and the occupant of a block, by its owner type (the actor accounting's names)
 OWNER_ACTOR = {
     "corporation": "corporation",
     "private_rent": "private_landlord",
@@ -85,7 +85,8 @@ def housing_frame(ds: xr.Dataset) -> pd.DataFrame:
     corp = otype == "corporation"
     exempt = np.asarray(ds["housing_exempt"].values, bool)
     rule_on = bool(ds.attrs.get("housing_rule", 0))
-    rule = np.where(~rule_on | ~corp, "", np.where(exempt, "cannot stay level", "held level"))
+    switches = _str(ds["option"]) != ""  # the rule is on the blocks that switch their heating
+    rule = np.where(rule_on & corp & switches, np.where(exempt, "cannot stay level", "held level"), "")
     out = pd.DataFrame(
         {
             "block_id": _str(ds["block"]),
@@ -134,7 +135,7 @@ def _per_owner_type(ds: xr.Dataset) -> dict[str, dict[str, float]]:
             continue
         rows = np.isin(_str(ds["block"]), hh["block_id"].to_numpy())
         gross = inv[np.ix_(rows & m, owner & ~sub)].sum()
-        subsidy = -inv[np.ix_(rows & m, owner & sub)].sum()
+        subsidy = 0.0 - float(inv[np.ix_(rows & m, owner & sub)].sum())  # 0.0, not -0.0
         within = hh["change_eur_per_month"].abs() <= tol
         out[t] = {
             "dwellings_off_gas": n,
@@ -150,13 +151,16 @@ def _per_owner_type(ds: xr.Dataset) -> dict[str, dict[str, float]]:
 
 
 def who_pays(ds: xr.Dataset) -> dict[str, Any]:
-    """summary.json's "who_pays": NPV per actor; per owner type investment, subsidies, housing costs."""
+    """summary.json's "who_pays": NPV per actor (plan, nothing done, change); per owner type figures."""
     npv = np.asarray(ds["actor_flow_npv_eur"].values, float)
+    ref = np.asarray(ds["actor_flow_reference_npv_eur"].values, float)
     actors = _actors(ds, "flow_role")
     kinds = _str(ds["flow_kind"])
-    per_actor = {a: round(float(npv[actors == a].sum()), 0) for a in sorted(set(actors.ravel()))}
+    names = sorted(set(actors.ravel()))
     return {
-        "npv_eur_by_actor": per_actor,
+        "npv_eur_by_actor": {a: round(float(npv[actors == a].sum()), 0) for a in names},
+        "reference_npv_eur_by_actor": {a: round(float(ref[actors == a].sum()), 0) for a in names},
+        "npv_change_eur_by_actor": {a: round(float((npv - ref)[actors == a].sum()), 0) for a in names},
         "npv_eur_by_kind": {k: round(float(npv[:, kinds == k].sum()), 0) for k in sorted(set(kinds))},
         "housing_tolerance_eur_per_month": float(ds.attrs.get("housing_tolerance_eur_per_month", 5.0)),
         "housing_rule": bool(ds.attrs.get("housing_rule", 0)),

@@ -31,22 +31,10 @@ from heatplan.optimisation.accounting import Costs, gas_use_m3, option_items, sc
 from heatplan.optimisation.inputs import NEVER, OPTIONS, ModelInputs
 from heatplan.optimisation.objective import renovation_factor
 from heatplan.optimisation.schedule import Schedule
+from heatplan.planfile_actors import OCCUPANT_ACTOR, OWNER_ACTOR
 from heatplan.scenario import Scenario
 from heatplan.scenario.model import EndUser
 
-#: the owner and the occupant of a block, by its owner type
-OWNER_ACTOR = {
-    "corporation": "corporation",
-    "private_rent": "private_landlord",
-    "owner_occupied": "owner_occupier",
-    "mixed": "owners_association",
-}
-OCCUPANT_ACTOR = {
-    "corporation": "tenant",
-    "private_rent": "tenant",
-    "owner_occupied": "household",
-    "mixed": "household",
-}
 OTHER_ACTORS = (
     "heat_company", "electricity_grid_operator", "gas_grid_operator", "government", "lender",
 )  # fmt: skip

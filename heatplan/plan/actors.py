@@ -28,15 +28,28 @@ def _on_plan(arr: np.ndarray, rows: np.ndarray, wyears: np.ndarray, years: list[
     return arr[rows][:, cols]
 
 
-def _flow_vars(flows: Flows, rows: np.ndarray, years: list[int], discount: np.ndarray) -> tuple[dict, dict]:
-    keys = sorted(k for k, v in flows.eur.items() if np.any(v))
-    eur = np.stack([_on_plan(flows.eur[k], rows, flows.years, years) for k in keys], axis=2)
-    npv = np.stack([(flows.eur[k] * discount[None, :]).sum(axis=1)[rows] for k in keys], axis=1)
+def _npv(flows: Flows, key: tuple[str, str, str], rows: np.ndarray, discount: np.ndarray) -> np.ndarray:
+    v = flows.eur.get(key)
+    return np.zeros(len(rows)) if v is None else (v * discount[None, :]).sum(axis=1)[rows]
+
+
+def _flow_vars(
+    flows: Flows, ref: Flows, rows: np.ndarray, years: list[int], discount: np.ndarray
+) -> tuple[dict, dict]:
+    """The flows on the plan's years, their NPV, the reference's NPV (same flows), the one-off amounts."""
+    keys = sorted({k for f in (flows, ref) for k, v in f.eur.items() if np.any(v)})
+    zero = np.zeros((len(rows), len(years)))
+    eur = np.stack(
+        [_on_plan(flows.eur[k], rows, flows.years, years) if k in flows.eur else zero for k in keys], axis=2
+    )
+    npv = np.stack([_npv(flows, k, rows, discount) for k in keys], axis=1)
+    ref_npv = np.stack([_npv(ref, k, rows, discount) for k in keys], axis=1)
     ikeys = sorted(k for k, v in flows.invest.items() if np.any(v))
     inv = np.stack([_on_plan(np.asarray(flows.invest[k]), rows, flows.years, years) for k in ikeys], axis=2)
     data = {
         "actor_flow_eur": (("block", "year", "actor_flow"), eur),
         "actor_flow_npv_eur": (("block", "actor_flow"), npv),
+        "actor_flow_reference_npv_eur": (("block", "actor_flow"), ref_npv),
         "actor_invest_eur": (("block", "year", "invest_flow"), inv),
     }
     coords = {
@@ -92,7 +105,7 @@ def actor_vars(
     flows = actor_flows(inp, s, plan.scenario, ab, costs)
     ref = actor_flows(inp, Schedule.empty(inp), plan.scenario, ab)
     after, before = housing_eur_per_month(flows, inp, ab), housing_eur_per_month(ref, inp, ab)
-    data, coords = _flow_vars(flows, rows, years, costs.discount)
+    data, coords = _flow_vars(flows, ref, rows, years, costs.discount)
     data.update(_housing_vars(inp, s, after, before, rows, years, flows.years))
     eu = plan.scenario.end_user
     attrs = {

@@ -14,6 +14,13 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from heatplan.planfile import SCHEDULE_COLUMNS, YEAR_COLUMNS
+from heatplan.report.actor_data import block_money, has_actors
+from heatplan.report.excel_actors import (
+    actor_sheet_titles,
+    owner_block_headers,
+    write_actor_sheet,
+    write_owner_columns,
+)
 from heatplan.report.excel_national import sheet_titles, write_national_sheets
 from heatplan.report.plan_data import (
     Plan,
@@ -73,6 +80,7 @@ class _Formats:
         self.thousands = wb.add_format({"num_format": "#,##0"})
         self.pct = wb.add_format({"num_format": "0.0%"})
         self.one = wb.add_format({"num_format": "0.0"})
+        self.cents = wb.add_format({"num_format": "#,##0.00"})
         self.pu = wb.add_format({"num_format": "0.000"})
         self.mono = wb.add_format({"font_name": "Consolas"})
         self.measure = {
@@ -103,9 +111,18 @@ def _write_value(ws: Worksheet, r: int, c: int, v: Any, fmt: Format | None = Non
 
 
 def _owner_sheet(
-    wb: Workbook, name: str, blocks: pd.DataFrame, meas: pd.DataFrame, text: Text, fmt: _Formats
+    wb: Workbook,
+    name: str,
+    blocks: pd.DataFrame,
+    meas: pd.DataFrame,
+    text: Text,
+    fmt: _Formats,
+    money: tuple[pd.DataFrame, list[str]] | None = None,
 ) -> None:
-    """One row per block of one owner; the schedule columns, then the measures per year."""
+    """One row per block of one owner; the schedule columns, the measures per year, then who pays what.
+
+    ``money``: (:func:`heatplan.report.actor_data.block_money`, its headers), None for an older plan.nc.
+    """
     ws = wb.add_worksheet(name)
     years = list(meas.columns)
     for c, col in enumerate(OWNER_COLUMNS):
@@ -123,8 +140,11 @@ def _owner_sheet(
             cell = str(meas.at[idx, y])
             f = _measure_format(cell, words, fmt)
             ws.write_string(r, n0 + j, cell, f) if cell else ws.write_blank(r, n0 + j, None, f)
+    last_col = n0 + len(years) - 1
+    if money is not None:
+        last_col = write_owner_columns(ws, last_col + 1, list(blocks["block_id"]), *money, text, fmt)
     last = max(len(blocks), 1)
-    ws.autofilter(0, 0, last, n0 + len(years) - 1)
+    ws.autofilter(0, 0, last, last_col)
     ws.freeze_panes(1, 1)
     ws.set_row(0, 45)
     widths = {"block_id": 10, "street": 22, "owner": 18, "cost_eur": 16, "wijk_code": 11, "buurt_code": 12}
@@ -308,10 +328,13 @@ def write_excel(plan: Plan, path: Path, lang: str = "nl") -> Path:
         fmt = _Formats(wb)
         _summary_sheet(wb, plan, text, fmt)
         owners = sorted(blocks["owner"].unique(), key=str.casefold)
-        names = sheet_names(owners, (text["summary"], *sheet_titles(plan.ds, text)), text)
+        reserved = (text["summary"], *actor_sheet_titles(plan.ds, text), *sheet_titles(plan.ds, text))
+        names = sheet_names(owners, reserved, text)
+        money = (block_money(plan.ds), owner_block_headers(plan.ds, text)) if has_actors(plan.ds) else None
         for owner in owners:
             sel = blocks["owner"] == owner
-            _owner_sheet(wb, names[owner], blocks[sel], meas[sel], text, fmt)
+            _owner_sheet(wb, names[owner], blocks[sel], meas[sel], text, fmt, money)
+        write_actor_sheet(wb, plan.ds, text, fmt)
         write_national_sheets(wb, plan.ds, text, fmt)
     finally:
         wb.close()

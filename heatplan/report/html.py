@@ -11,6 +11,7 @@ import pandas as pd
 import xarray as xr
 
 from heatplan.report import charts
+from heatplan.report.actor_data import has_actors
 from heatplan.report.charts import PALETTE, Chart, Series
 from heatplan.report.maps import REGIME_COLOURS, grid_legend_html, legend_html, render_grid_map, render_map
 from heatplan.report.national import by_group
@@ -370,16 +371,18 @@ def _grid_section(plan: Plan, blocks: pd.DataFrame, t: Text) -> list[str]:
 
 def render_html(plan: Plan, lang: str = "nl") -> str:
     """The whole report page as text."""
-    from heatplan.report.html_national import national_section  # it uses this module's tables
+    from heatplan.report.html_actors import SECTION_ID, actors_section  # they use this module's tables
+    from heatplan.report.html_national import national_section
 
     t = Text(lang)
     ds = plan.ds
     blocks = block_frame(ds)
     title = f"{t['title']} – {t['scenario']} {plan.scenario_name}"
     grid = _grid_section(plan, blocks, t)
+    actors = actors_section(ds, t) if has_actors(ds) else []
     sections = [
         ("kerncijfers", t["key_figures"]), ("grafieken", t["charts"]), ("net", t["network"]),
-        ("nationaal", t["national"]), ("kaart", t["map"]),
+        ("nationaal", t["national"]), *([(SECTION_ID, t["who_pays"])] if actors else []), ("kaart", t["map"]),
         *([("elektriciteitsnet", t["grid"])] if grid else []), ("wijken", t["by_wijk"]),
         ("eigenaren", t["by_owner"]), ("verificatie", t["rounds"]),
     ]  # fmt: skip
@@ -400,6 +403,7 @@ def render_html(plan: Plan, lang: str = "nl") -> str:
         h2["grafieken"], '<div class="grid">', *_plan_charts(plan, t), "</div>",
         h2["net"], '<div class="grid">', *_network_charts(plan, t), "</div>",
         h2["nationaal"], *national_section(plan, t),
+        *([h2[SECTION_ID], *actors] if actors else []),
         h2["kaart"],
         f"<figure><figcaption>{escape(t['map_caption'])}</figcaption>{map_svg}",
         f"{legend_html(plan.years, t)}</figure>",

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from heatplan.errors import InputError
+from heatplan.report.text_actors import ACTORS_EN, ACTORS_NL
 from heatplan.report.text_grid import GRID_EN, GRID_NL
 
 LANGUAGES = ("nl", "en")
@@ -442,6 +443,8 @@ _EN: dict[str, str] = {
 
 _NL.update(GRID_NL)
 _EN.update(GRID_EN)
+_NL.update(ACTORS_NL)
+_EN.update(ACTORS_EN)
 _STRINGS: dict[str, dict[str, str]] = {"nl": _NL, "en": _EN}
 
 
