@@ -49,6 +49,11 @@ HEAT_COMPANY_ITEMS = (
     "collective_heat_pump", "service_pipes", "network", "heat_source", "peak_boiler_gas",
     "network_heat_loss",
 )  # fmt: skip
+#: the heat company's investments (annuities), financed at its own rate (end_user.heat_company_rate)
+HEAT_COMPANY_INVEST = (
+    "delivery_set", "in_building", "substation", "lt_booster", "transfer_station",
+    "collective_heat_pump", "service_pipes", "network", "project_management",
+)  # fmt: skip
 #: items shared out by option (owner: heat pump and reference; occupant: household carriers)
 SHARED_ITEMS = ("maintenance", "project_management", "electricity", "co2")
 #: the heat company's one-off investments at a block's connection (its share of the pipes apart)
@@ -254,8 +259,10 @@ def _owner_part(inp: ModelInputs, s: Schedule, w: Window, item: str) -> np.ndarr
     return out[item]
 
 
-def _national(flows: Flows, inp: ModelInputs, s: Schedule, w: Window, costs: Costs) -> dict[str, np.ndarray]:
-    """Give every national cost item to its party; returns the owner's items (for VAT and financing)."""
+def _national(
+    flows: Flows, inp: ModelInputs, s: Schedule, w: Window, costs: Costs
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Give every national cost item to its party; returns the owner's and the heat company's items."""
     by = costs.by_item
     occ = {k[1]: v for k, v in flows.eur.items() if k[0] == "occupant" and k[2] == "cost"}
     owner = {it: by[it] for it in OWNER_ITEMS}
@@ -266,11 +273,21 @@ def _national(flows: Flows, inp: ModelInputs, s: Schedule, w: Window, costs: Cos
     flows.add("gas_grid_operator", "gas_removal", "cost", by["gas_removal"])
     flows.add("electricity_grid_operator", "grid_reinforcement", "cost", by["grid_reinforcement"])
     rest = {it: by[it] - owner.get(it, 0.0) - occ.get(it, 0.0) for it in by}
-    for it in (*HEAT_COMPANY_ITEMS, *SHARED_ITEMS):
-        flows.add("heat_company", it, "cost", rest[it])
+    heat = {it: rest[it] for it in (*HEAT_COMPANY_ITEMS, *SHARED_ITEMS)}
+    for it, v in heat.items():
+        flows.add("heat_company", it, "cost", v)
     done = {*OWNER_ITEMS, *HEAT_COMPANY_ITEMS, *SHARED_ITEMS, "gas", "gas_removal", "grid_reinforcement"}
     assert done >= set(by), f"national items without a party: {sorted(set(by) - done)}"
-    return owner
+    return owner, heat
+
+
+def _heat_company_financing(flows: Flows, inp: ModelInputs, eu: EndUser, heat: dict[str, np.ndarray]) -> None:
+    """The heat company's annuities at its own rate: the margin over the national rate to the lender."""
+    nat = inp.discount_rate
+    for it in HEAT_COMPANY_INVEST:
+        life = lifetime_yr("distribution_pipes" if it == "network" else it)
+        ratio = float(annuity_factor(eu.heat_company_rate, life) / annuity_factor(nat, life))
+        flows.pay("heat_company", "lender", "financing", "transfer", heat[it] * (ratio - 1.0))
 
 
 def _rates(inp: ModelInputs, eu: EndUser, ab: ActorBlocks, life_yr: float) -> np.ndarray:
@@ -288,7 +305,8 @@ def actor_flows(
     eu = scenario.end_user
     costs = costs if costs is not None else schedule_costs(inp, s)
     flows = household_flows(inp, s, scenario, ab, w)
-    owner = _national(flows, inp, s, w, costs)
+    owner, heat = _national(flows, inp, s, w, costs)
+    _heat_company_financing(flows, inp, eu, heat)
     financed = _owner_payments(flows, inp, s, w, eu, ab, owner)
     for life, eur in financed.items():
         flows.pay(

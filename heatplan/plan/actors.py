@@ -103,7 +103,9 @@ def actor_vars(
     ab = actor_blocks(order.reset_index(drop=True), inp)
     costs = schedule_costs(inp, s)
     flows = actor_flows(inp, s, plan.scenario, ab, costs)
-    ref = actor_flows(inp, Schedule.empty(inp), plan.scenario, ab)
+    nothing = Schedule.empty(inp)
+    nothing.fill_edges(inp)  # the new builds' networks are built in the reference too
+    ref = actor_flows(inp, nothing, plan.scenario, ab)
     after, before = housing_eur_per_month(flows, inp, ab), housing_eur_per_month(ref, inp, ab)
     data, coords = _flow_vars(flows, ref, rows, years, costs.discount)
     data.update(_housing_vars(inp, s, after, before, rows, years, flows.years))

@@ -315,6 +315,7 @@ class EndUserFigures(_Group):
     heat_price_gas_gj_per_gj: float
     heat_fixed_share_of_max: float
     owner_rate: dict[str, float]
+    heat_company_rate: float
     vat_share_insulation: float
     rent_corporation_eur_per_month_per_label_step: dict[str, float]
     rent_floor_area_classes_m2: list[float]

@@ -31,6 +31,14 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
+def _known(values: tuple[str, ...], allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """``values`` if each is one of ``allowed``; else a ValueError naming the unknown ones."""
+    bad = [t for t in values if t not in allowed]
+    if bad:
+        raise ValueError(f"unknown {what}(s) {bad}; expected any of {list(allowed)}")
+    return values
+
+
 #: Years a price path may name.
 PRICE_YEARS = (1900, 2200)
 BUURT_CODE = re.compile(r"BU\d{8}")
@@ -238,10 +246,7 @@ class Options(_Frozen):
     @field_validator("hp_excluded_dwelling_types")
     @classmethod
     def _known_types(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        bad = [t for t in v if t not in DWELLING_TYPES]
-        if bad:
-            raise ValueError(f"unknown dwelling type(s) {bad}; expected any of {list(DWELLING_TYPES)}")
-        return v
+        return _known(v, DWELLING_TYPES, "dwelling type")
 
     @field_validator("per_buurt")
     @classmethod
@@ -408,6 +413,8 @@ class EndUser(_Frozen):
     heat_fixed_share_of_max: float = Field(default_factory=lambda: _eu().heat_fixed_share_of_max, ge=0, le=1)
     #: owners' own discount rates per owner type (financing of their measures)
     owner_rate: dict[str, float] = Field(default_factory=lambda: dict(_eu().owner_rate))
+    #: the heat company's rate for financing its investments
+    heat_company_rate: float = Field(default_factory=lambda: _eu().heat_company_rate, ge=0, lt=1)
     vat_share_insulation: float = Field(default_factory=lambda: _eu().vat_share_insulation, ge=0, le=1)
     #: corporations' rent increase per label class gained, EUR/month, by floor-area class
     rent_corporation_eur_per_month_per_label_step: dict[str, float] = Field(
@@ -465,10 +472,7 @@ class EndUser(_Frozen):
     @field_validator("isde_owner_types")
     @classmethod
     def _owner_types(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [t for t in v if t not in OWNER_TYPES]
-        if unknown:
-            raise ValueError(f"unknown owner type(s) {', '.join(unknown)}; expected {', '.join(OWNER_TYPES)}")
-        return v
+        return _known(v, OWNER_TYPES, "owner type")
 
     @field_validator("rent_corporation_eur_per_month_per_label_step")
     @classmethod

@@ -115,6 +115,14 @@ def test_corporation_block_on_mt_by_hand() -> None:
     margin = (ins * 1.15 + contrib * 1.21) * (ratio30 - 1) + hob * 1.21 * (ratio15 - 1)
     assert _at(flows, "owner", "financing", "transfer") == pytest.approx(margin, rel=1e-9)
     assert _at(flows, "owner", "isde_insulation", "subsidy") == 0.0  # corporations get no ISDE
+    # the heat company finances its pipes and stations at 6 % (Vesta's heat-chain rate)
+    margin_hc = 0.0
+    for item, life in (("delivery_set", 15), ("in_building", 30), ("substation", 30), ("transfer_station", 30),
+                       ("service_pipes", 50), ("network", 50), ("project_management", 15)):  # fmt: skip
+        ratio = float(annuity_factor(0.06, life) / annuity_factor(0.0225, life))
+        margin_hc += _at(flows, "heat_company", item, "cost") * (ratio - 1)
+    assert margin_hc > 0
+    assert _at(flows, "heat_company", "financing", "transfer") == pytest.approx(margin_hc, rel=1e-9)
 
 
 def test_owner_occupier_heat_pump_with_isde_by_hand() -> None:
