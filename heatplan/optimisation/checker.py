@@ -59,6 +59,22 @@ def check(
     out += _induction_window(inp, s)
     out += _corporation_labels(inp, s, hard_deadline)
     out += _hp_eligibility(inp, s)
+    out += _housing_level(inp, s)
+    return out
+
+
+def _housing_level(inp: ModelInputs, s: Schedule) -> list[str]:
+    """The level-cost rule: no switch in a year and option it forbids."""
+    if inp.housing_forbidden is None:
+        return []
+    out = []
+    for b in np.nonzero((s.option >= 0) & (s.switch_year <= inp.years[-1]))[0]:
+        t = int(s.switch_year[b]) - int(inp.years[0])
+        if 0 <= t < len(inp.years) and inp.housing_forbidden[b, s.option[b], t]:
+            out.append(
+                f"{inp.block_ids[b]}: {OPTIONS[s.option[b]]} in {s.switch_year[b]} raises its tenants' "
+                "housing costs above the tolerance"
+            )
     return out
 
 

@@ -38,6 +38,11 @@ def _choose_options(inp: ModelInputs, idx: Index) -> np.ndarray:
     return np.where(ok.any(axis=1), np.where(ok, cost, np.inf).argmin(axis=1), -1)
 
 
+def _housing_forbids(inp: ModelInputs, b: int, o: int, t: int) -> bool:
+    """The level-cost rule forbids block b's switch to option o in year t."""
+    return inp.housing_forbidden is not None and bool(inp.housing_forbidden[b, o, t])
+
+
 def _pinned_years(inp: ModelInputs) -> dict[int, int]:
     pos = {bid: i for i, bid in enumerate(inp.block_ids)}
     return {pos[p.block_id]: p.year for p in inp.pins if p.year is not None and p.measure == "connection"}
@@ -118,7 +123,7 @@ def greedy_schedule(
                     if state == "full" and idx.x[b, OPTIONS.index("hp"), 0] < 0:
                         o, state = _make_room(inp, idx, loads, s, b, o, t, int(year))
                     opt[b] = o
-                ok = state == "fits"
+                ok = state == "fits" and not _housing_forbids(inp, b, o, t)
             if ok and o < 0 and loads.grid is not None:  # induction alone loads the grid too
                 ok = loads.grid.needs(b, -1, t, bool(inp.need_induction[b])) is not None
             n = inp.dwellings[b]

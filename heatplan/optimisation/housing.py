@@ -7,8 +7,9 @@ after and left out (the stock has none). "Before" is the same year under the ref
 done: gas boiler, gas hob), so that price paths do not count as a change.
 ``woonlastenneutraal``: the change in the year after the block is off gas is at most the
 scenario's tolerance (EUR a month per dwelling). With ``housing_level_for_corporation_tenants``,
-:func:`restrict` takes away the options under which a corporation block's tenants would pay more;
-a block that no option keeps level keeps its options and is named (docs/actor-costs.md).
+:func:`restrict` forbids the switches (option and year) after which a corporation block's tenants
+would pay more; a block that no switch keeps level keeps its options and is named
+(docs/actor-costs.md).
 """
 
 from __future__ import annotations
@@ -105,22 +106,28 @@ def tenant_change_by_option(inp: ModelInputs, scenario: Scenario, ab: ActorBlock
 
 
 def restrict(inp: ModelInputs, blocks: pd.DataFrame, scenario: Scenario) -> ModelInputs:
-    """Take away the options that raise a corporation block's tenants' housing costs above the tolerance.
+    """Forbid the switches that raise a corporation block's tenants' housing costs above the tolerance.
 
-    An option stays where the change is within the tolerance in every modelled year it could be
-    taken. A block no option keeps level keeps all its options; ``housing_exempt`` names it.
+    ``housing_forbidden[b, o, t]``: option o in year t would; the model's rows ``housing_level``
+    keep such a switch out. An option forbidden in every year is taken away. A block that no
+    option in any year keeps level keeps all its options and years; ``housing_exempt`` names it.
     """
     ab = actor_blocks(blocks, inp)
     tol = scenario.end_user.housing_level_tolerance_eur_per_month
-    worst = np.nanmax(tenant_change_by_option(inp, scenario, ab), axis=2)
+    change = tenant_change_by_option(inp, scenario, ab)
     corp = (ab.owner_type == "corporation") & inp.active & inp.need_switch
-    level = worst <= tol + 1e-9
-    keep = np.where(corp[:, None], inp.allowed & level, inp.allowed)
-    exempt = corp & inp.allowed.any(axis=1) & ~keep.any(axis=1)
-    keep[exempt] = inp.allowed[exempt]
-    least = np.where(inp.allowed, worst, np.inf).min(axis=1)
+    over = corp[:, None, None] & (change > tol + 1e-9)
+    level = inp.allowed[:, :, None] & ~over
+    exempt = corp & inp.allowed.any(axis=1) & ~level.any(axis=(1, 2))
+    over[exempt] = False
+    allowed = inp.allowed & ~over.all(axis=2)
+    least = np.where(inp.allowed[:, :, None], change, np.inf).min(axis=(1, 2))
     return replace(
-        inp, allowed=keep, housing_exempt=exempt, housing_least_change=np.where(corp, least, np.nan)
+        inp,
+        allowed=allowed,
+        housing_forbidden=over,
+        housing_exempt=exempt,
+        housing_least_change=np.where(corp, least, np.nan),
     )
 
 
@@ -144,6 +151,7 @@ def housing_lines(inp: ModelInputs, tolerance: float) -> list[str]:
     return [
         head,
         f"{len(ex)} corporation blocks ({int(inp.dwellings[ex].sum()):,} dwellings) cannot stay level: "
-        f"under every option their tenants pay {float(least.min()):.2f} to {float(least.max()):.2f} EUR "
-        f"a month more; they keep their options: {names}{more}.",
+        f"under every option, in every year to {int(inp.years[-1])}, their tenants pay at least "
+        f"{float(least.min()):.2f} to {float(least.max()):.2f} EUR a month more; they keep their options: "
+        f"{names}{more}.",
     ]

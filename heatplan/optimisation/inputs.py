@@ -118,7 +118,10 @@ class ModelInputs:
     min_switch: np.ndarray | None = None
     #: the electricity grid's stations and feeders (optimisation.grid_rows), None = not modelled
     grid: GridInput | None = None
-    #: corporation blocks no option keeps their tenants' housing costs level (the rule on; None: off)
+    #: the level-cost rule (None: off): (B, O, T) a switch to option o in year t raises a corporation
+    #: block's tenants' housing costs above the tolerance, so it may not happen (optimisation.housing)
+    housing_forbidden: np.ndarray | None = None
+    #: corporation blocks no option in any year keeps level (they keep their options; None: off)
     housing_exempt: np.ndarray | None = None
     #: per corporation block, the least rise (EUR/month per dwelling) any allowed option gives (NaN: others)
     housing_least_change: np.ndarray | None = None
@@ -189,6 +192,10 @@ class ModelInputs:
             [[int(avail.get(s, NEVER)) if s else start for s in row] for row in self.block_source]
         )
         year[:, OPTIONS.index("hp")] = start
+        if self.housing_forbidden is not None:  # the level-cost rule's first allowed year
+            can_t = ~self.housing_forbidden
+            first_ok = np.where(can_t.any(axis=2), self.years[np.argmax(can_t, axis=2)], NEVER)
+            year = np.maximum(year, first_ok)
         first = np.where(ok, year, NEVER).min(axis=1)
         for p in self.pins:
             if p.measure == "connection" and p.year is not None:

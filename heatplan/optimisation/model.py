@@ -363,6 +363,17 @@ def corporation_labels(inp: ModelInputs, idx: Index) -> Rows:
     return rows
 
 
+def housing_level(inp: ModelInputs, idx: Index) -> Rows:
+    """The level-cost rule: no switch to option o in a year t it forbids, ``X[b,o,t] - X[b,o,t-1] <= 0``."""
+    rows = Rows()
+    if inp.housing_forbidden is None:
+        return rows
+    b, o, t = np.nonzero(inp.housing_forbidden & (idx.x >= 0))
+    prev = np.where(t > 0, idx.x[b, o, np.maximum(t - 1, 0)], -1)
+    rows.add_block(np.stack([idx.x[b, o, t], prev], axis=1), np.array([1.0, -1.0]), ub=0.0)
+    return rows
+
+
 def investment_columns(
     inp: ModelInputs, idx: Index, blocks: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -478,6 +489,7 @@ FAMILIES: dict[str, Callable[[ModelInputs, Index], Rows]] = {
     "pace_floor": pace_floor,
     "induction_window": induction_window,
     "corporation_labels": corporation_labels,
+    "housing_level": housing_level,
     "budget": budget,
     "source_capacity": source_capacity,
     "edge_capacity": edge_capacity,

@@ -117,8 +117,9 @@ def test_corporation_block_on_mt_by_hand() -> None:
     assert _at(flows, "owner", "isde_insulation", "subsidy") == 0.0  # corporations get no ISDE
     # the heat company finances its pipes and stations at 6 % (Vesta's heat-chain rate)
     margin_hc = 0.0
-    for item, life in (("delivery_set", 15), ("in_building", 30), ("substation", 30), ("transfer_station", 30),
-                       ("service_pipes", 50), ("network", 50), ("project_management", 15)):  # fmt: skip
+    lives = {"delivery_set": 15, "in_building": 30, "substation": 30, "transfer_station": 30,
+             "service_pipes": 50, "network": 50, "project_management": 15}  # fmt: skip
+    for item, life in lives.items():
         ratio = float(annuity_factor(0.06, life) / annuity_factor(0.0225, life))
         margin_hc += _at(flows, "heat_company", item, "cost") * (ratio - 1)
     assert margin_hc > 0
@@ -231,3 +232,38 @@ def test_level_rule_keeps_tenants_level_or_names_the_blocks() -> None:
     # the high-rise flats (no heat pump) cannot stay level on a network at the ACM maximum tariffs
     assert inp.housing_exempt[1::2].all() and not inp.housing_exempt[0::2].any()
     assert any("cannot stay level" in d for d in res.diagnostics)
+
+
+def test_level_rule_moves_a_switch_to_a_year_it_holds() -> None:
+    """One block a year (capacity); the rule forbids the years in which a block's tenants would pay most."""
+    blocks = make_blocks(4, seed=9, owner_type="corporation", dwelling_type="meergezins: hoog")
+    nets = {"mt": tree_network(blocks, "mt"), "lt": tree_network(blocks, "lt", source_id="s2")}
+    kw: dict = {
+        "options": {"hp_excluded_dwelling_types": ["meergezins: hoog"], "allowed": ["mt"]},
+        "capacity": {"switch_dwellings_per_yr": float(blocks["dwellings"].max())},
+    }
+    base = small_scenario(**kw)
+    free = optimise(blocks, base, nets, sources_table(), mip_gap=0.0)
+    inp0 = free.session.inputs
+    change = tenant_change_by_option(inp0, base, actor_blocks(blocks, inp0))[:, OPTIONS.index("mt"), :]
+    assert (change.max(axis=1) - change.min(axis=1) > 0.5).all()  # the year matters (prices, CO2)
+    t_free = free.schedule.switch_year - 2026
+    rows = np.arange(4)
+    at_free = change[rows, t_free]
+    b_star = int(np.argmax(at_free - change.min(axis=1)))  # its switch year is the farthest from its best
+    tol = float(at_free[b_star] + change[b_star].min()) / 2  # the free schedule breaks the rule there
+    rule = {"housing_level_for_corporation_tenants": True, "housing_level_tolerance_eur_per_month": tol}
+    sc = small_scenario(**kw, end_user=rule)
+    res = optimise(blocks, sc, nets, sources_table(), mip_gap=0.0)
+    inp = res.session.inputs
+    assert inp.housing_forbidden is not None and inp.housing_forbidden.any()
+    for b in range(inp.n_blocks):
+        t = int(res.schedule.switch_year[b]) - 2026
+        if inp.housing_exempt[b]:
+            assert (change[b] > tol).all()
+        else:
+            assert change[b, t] <= tol + 1e-9 and not inp.housing_forbidden[b, 0, t]
+    from heatplan.optimisation.checker import check
+
+    assert check(inp, res.blocks, res.edges) == []
+    assert (res.schedule.switch_year != free.schedule.switch_year).any()
