@@ -25,7 +25,7 @@ from heatplan.io import atomic_file, check_out_file, first_line_starts
 )
 @user_errors
 def compare_cmd(plan_dirs: tuple[Path, ...], csv_path: Path) -> None:
-    """Compare plans side by side: gas-free year, cost by item, dwellings per year, verified."""
+    """Compare plans side by side: gas-free year, cost by item, dwellings per year, verified, who pays."""
     from heatplan.report.compare import compare_table
 
     replaces = check_out_file(csv_path, first_line_starts("figure,"), "comparison")

@@ -7,10 +7,11 @@ and the owners' financing at their own rate. Every flow is booked twice, + for t
 for the receiver, so that the sum over all parties of kind ``cost`` is the national cost and
 every other kind (``transfer``, ``tax``, ``subsidy``) sums to zero.
 
-Parties are roles per block: ``owner`` and ``occupant`` (resolved by the block's owner type to
-corporation / private_landlord / owner_occupier / owners_association and tenant / household),
-and the heat company, the grid operators, the government and the lender (the owners' financing
-above the national rate). EUR per block and window year, undiscounted; investments as annuities
+Parties are roles per block: ``owner`` and ``occupant`` (the block's owner type names them:
+corporation / private_landlord / owner_occupier / owners_association and tenant / household,
+:data:`heatplan.planfile_actors.OWNER_ACTOR`), and the heat company, the grid operators, the
+government and the lender (the owners' and the heat company's financing above the national
+rate). EUR per block and window year, undiscounted; investments as annuities
 at the national rate, one-off amounts apart in ``Flows.invest``.
 """
 
@@ -31,14 +32,10 @@ from heatplan.optimisation.accounting import Costs, gas_use_m3, option_items, sc
 from heatplan.optimisation.inputs import NEVER, OPTIONS, ModelInputs
 from heatplan.optimisation.objective import renovation_factor
 from heatplan.optimisation.schedule import Schedule
-from heatplan.planfile_actors import OCCUPANT_ACTOR, OWNER_ACTOR
 from heatplan.scenario import Scenario
 from heatplan.scenario.model import EndUser
 
-OTHER_ACTORS = (
-    "heat_company", "electricity_grid_operator", "gas_grid_operator", "government", "lender",
-)  # fmt: skip
-ACTORS = tuple(dict.fromkeys([*OWNER_ACTOR.values(), *OCCUPANT_ACTOR.values(), *OTHER_ACTORS]))
+#: a national cost borne by one party; money from one party to another
 KINDS = ("cost", "transfer", "tax", "subsidy")
 #: owner types whose occupant rents the dwelling
 RENTED = ("corporation", "private_rent")
@@ -127,13 +124,6 @@ class Flows:
         """(B, W) sum over every party (and item) of one kind, or of all."""
         arrs = [v for (_, _, k), v in self.eur.items() if kind is None or k == kind]
         return np.asarray(sum(arrs)) if arrs else np.zeros(0)
-
-    def of_roles(self, roles: np.ndarray) -> np.ndarray:
-        """(B, W) what the parties ``roles`` (B, R) of each block pay, everything summed."""
-        out = np.zeros_like(next(iter(self.eur.values())))
-        for (role, _, _), v in self.eur.items():
-            out += (roles == role).any(axis=1)[:, None] * v
-        return out
 
 
 @dataclass(frozen=True)

@@ -44,36 +44,6 @@ def flag_year(inp: ModelInputs, s: Schedule) -> np.ndarray:
     return np.where(uses_gas & (done < NEVER), done + 1, NEVER)
 
 
-def housing_table(
-    inp: ModelInputs, s: Schedule, ab: ActorBlocks, after: np.ndarray, before: np.ndarray, tolerance: float
-) -> pd.DataFrame:
-    """Per block: the year after its switch, housing costs before and after (EUR/month per dwelling)."""
-    years = inp.window.years if inp.window is not None else inp.years
-    fy = flag_year(inp, s)
-    pos = np.clip(fy - int(years[0]), 0, len(years) - 1)
-    b = np.arange(inp.n_blocks)
-    has = fy < NEVER
-    bef = np.where(has, before[b, pos], np.nan)
-    aft = np.where(has, after[b, pos], np.nan)
-    change = aft - bef
-    return (
-        pd.DataFrame(
-            {
-                "block_id": inp.block_ids,
-                "owner_type": ab.owner_type,
-                "dwellings": inp.dwellings.astype(int),
-                "year": np.where(has, fy, 0).astype(int),
-                "before_eur_per_month": bef,
-                "after_eur_per_month": aft,
-                "change_eur_per_month": change,
-                "woonlastenneutraal": np.where(has, change <= tolerance, False),
-            }
-        )
-        .loc[has]
-        .reset_index(drop=True)
-    )
-
-
 def _hypothetical(inp: ModelInputs, o: int, year: int) -> Schedule:
     """Every block on option ``o`` from ``year``, insulated to its level and cooking electric by then."""
     s = Schedule.empty(inp)

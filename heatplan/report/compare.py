@@ -27,6 +27,7 @@ OPTIONAL_KEYS: dict[str, tuple[type, ...]] = {
     "rounds": (int, type(None)),
     "required_pace_dwellings_per_yr": (int, float, type(None)),
     "switched_dwellings_by_year": (dict,),
+    "who_pays": (dict,),
 }
 
 
@@ -59,7 +60,7 @@ def read_summary(plan_dir: Path) -> dict[str, Any]:
 
 
 def compare_table(plan_dirs: list[Path]) -> pd.DataFrame:
-    """One column per plan; rows: gas-free year, deadline, verification, cost by item, dwellings per year."""
+    """One column per plan: gas-free year, deadline, verification, cost, dwellings a year, who pays what."""
     cols: dict[str, dict[str, Any]] = {}
     for d in plan_dirs:
         s = read_summary(d)
@@ -79,8 +80,26 @@ def compare_table(plan_dirs: list[Path]) -> pd.DataFrame:
             col[f"cost_npv_eur_{item}"] = value
         for year, n in s.get("switched_dwellings_by_year", {}).items():
             col[f"switched_dwellings_{year}"] = n
+        col.update(_who_pays(s.get("who_pays", {})))
         name = d.name
         while name in cols:
             name += "'"
         cols[name] = col
     return pd.DataFrame(cols)
+
+
+def _who_pays(who: dict[str, Any]) -> dict[str, Any]:
+    """Rows from a summary's who_pays: each party's NPV change, per owner type the housing figures."""
+    out: dict[str, Any] = {}
+    for actor, eur in (who.get("npv_change_eur_by_actor") or {}).items():
+        out[f"npv_change_eur_{actor}"] = eur
+    rows = {
+        "median_change_eur_per_month": ("housing_median_change_eur_per_month", 1.0),
+        "share_woonlastenneutraal": ("housing_woonlastenneutraal_pct", 100.0),
+        "share_within_tolerance": ("housing_within_tolerance_pct", 100.0),
+    }
+    for otype, fig in (who.get("per_owner_type") or {}).items():
+        for key, (name, scale) in rows.items():
+            if isinstance(fig, dict) and isinstance(fig.get(key), int | float):
+                out[f"{name}_{otype}"] = round(float(fig[key]) * scale, 2)
+    return out

@@ -12,7 +12,7 @@ import pytest
 from heatplan.economics import annuity_factor
 from heatplan.optimisation import optimise
 from heatplan.optimisation.accounting import schedule_costs
-from heatplan.optimisation.actors import Flows, actor_blocks, actor_flows
+from heatplan.optimisation.actors import KINDS, Flows, actor_blocks, actor_flows
 from heatplan.optimisation.housing import housing_eur_per_month, tenant_change_by_option
 from heatplan.optimisation.inputs import OPTIONS, ModelInputs, build_inputs
 from heatplan.optimisation.schedule import Schedule
@@ -199,6 +199,7 @@ def test_actors_reconcile_with_the_national_cost_to_the_cent() -> None:
     flows = actor_flows(inp, s, sc, actor_blocks(blocks, inp), costs)
     national = sum(costs.by_item.values())
     assert np.abs(flows.total("cost") - national).max() < 0.005
+    assert {k for (_, _, k) in flows.eur} == set(KINDS)
     for kind in ("transfer", "tax", "subsidy"):
         assert np.abs(flows.total(kind)).max() < 0.005, kind
     # what the parties pay, less what they receive as transfers and taxes, is the national cost
