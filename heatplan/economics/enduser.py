@@ -42,7 +42,7 @@ class EndUserPrices:
     gas_connection_eur_per_yr: float
     electricity_connection_eur_per_yr: float
     tax_credit_eur_per_yr: float
-    heat_fixed_eur_per_yr: dict[str, float]  # per regime
+    heat_fixed_eur_per_yr: dict[str, np.ndarray]  # per regime, per year: the ACM maximum x the share charged
     heat_meter_eur_per_yr: float
 
 
@@ -53,6 +53,8 @@ def end_user_prices(scenario: Scenario, years: np.ndarray) -> EndUserPrices:
     gas = price_path(p.gas_eur_per_m3, yrs)
     gas_tax = price_path(e.energy_tax_gas_eur_per_m3, yrs)
     gj_per_m3 = figures().gas.lower_heating_value_gj_per_m3
+    s = e.heat_fixed_share_of_max
+    share = price_path(s, yrs) if isinstance(s, dict) else np.full(len(yrs), float(s))
     return EndUserPrices(
         years=yrs,
         gas_eur_per_m3=gas,
@@ -64,7 +66,10 @@ def end_user_prices(scenario: Scenario, years: np.ndarray) -> EndUserPrices:
         gas_connection_eur_per_yr=e.gas_connection_eur_per_yr,
         electricity_connection_eur_per_yr=e.electricity_connection_eur_per_yr,
         tax_credit_eur_per_yr=e.tax_credit_eur_per_yr,
-        heat_fixed_eur_per_yr={"mt": e.heat_fixed_mt_eur_per_yr, "lt": e.heat_fixed_lt_eur_per_yr},
+        heat_fixed_eur_per_yr={
+            "mt": e.heat_fixed_mt_eur_per_yr * share,
+            "lt": e.heat_fixed_lt_eur_per_yr * share,
+        },
         heat_meter_eur_per_yr=e.heat_meter_eur_per_yr,
     )
 
@@ -86,7 +91,7 @@ def yearly_bill_eur(
     gas = np.broadcast_to(np.asarray(gas_m3, float), (n,))
     kwh = np.broadcast_to(np.asarray(electricity_kwh, float), (n,))
     gj = np.broadcast_to(np.asarray(heat_gj, float), (n,))
-    fixed = prices.heat_fixed_eur_per_yr[regime] if regime else 0.0
+    fixed = prices.heat_fixed_eur_per_yr[regime] if regime else np.zeros(n)
     meter = prices.heat_meter_eur_per_yr if regime else 0.0
     out = {
         "gas": gas * prices.gas_eur_per_m3,
@@ -97,7 +102,7 @@ def yearly_bill_eur(
         "electricity_connection": np.full(n, prices.electricity_connection_eur_per_yr),
         "tax_credit": np.full(n, -prices.tax_credit_eur_per_yr),
         "heat": gj * prices.heat_eur_per_gj,
-        "heat_fixed": np.full(n, fixed),
+        "heat_fixed": np.asarray(fixed, float),
         "heat_meter": np.full(n, meter),
     }
     out["vat"] = prices.vat_share * sum(out.values())

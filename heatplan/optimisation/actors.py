@@ -160,7 +160,7 @@ def household_electricity_kwh(inp: ModelInputs, s: Schedule, w: Window) -> np.nd
     return out["electricity"] + ind_on * ind[:, None]
 
 
-def _occupant(flows: Flows, inp: ModelInputs, s: Schedule, w: Window, pr: EndUserPrices, eu: EndUser) -> None:
+def _occupant(flows: Flows, inp: ModelInputs, s: Schedule, w: Window, pr: EndUserPrices) -> None:
     """The occupant's energy and heat: national cost, taxes, charges and VAT."""
     n = inp.dwellings[:, None]
     gas = gas_use_m3(inp, s, w.years)
@@ -168,7 +168,8 @@ def _occupant(flows: Flows, inp: ModelInputs, s: Schedule, w: Window, pr: EndUse
     st = _state(inp, s, w)
     net = st.on & np.isin(st.key, (0, 1))[:, None]
     gj = np.where(net, inp.heat_delivered_gj[np.arange(inp.n_blocks), np.maximum(st.key, 0)][:, None], 0.0)
-    fixed = np.array([pr.heat_fixed_eur_per_yr["mt"], pr.heat_fixed_eur_per_yr["lt"], 0.0])[
+    none = np.zeros(len(w.years))
+    fixed = np.stack([pr.heat_fixed_eur_per_yr["mt"], pr.heat_fixed_eur_per_yr["lt"], none])[
         np.clip(st.key, 0, 2)
     ]
     items = {
@@ -179,7 +180,7 @@ def _occupant(flows: Flows, inp: ModelInputs, s: Schedule, w: Window, pr: EndUse
         ("electricity_tax", "tax", "government"): kwh * pr.electricity_tax_eur_per_kwh[None, :],
         ("gas_connection", "transfer", "gas_grid_operator"): (gas > 0) * n * pr.gas_connection_eur_per_yr,
         ("heat", "transfer", "heat_company"): gj * pr.heat_eur_per_gj[None, :],
-        ("heat_fixed", "transfer", "heat_company"): net * n * (fixed * eu.heat_fixed_share_of_max)[:, None],
+        ("heat_fixed", "transfer", "heat_company"): net * n * fixed,
         ("heat_meter", "transfer", "heat_company"): net * n * pr.heat_meter_eur_per_yr,
     }
     vat = pr.vat_share * sum(items.values())
@@ -231,7 +232,7 @@ def household_flows(
     """The occupant's bills and the rent changes of a schedule (what a tenant pays)."""
     w = w if w is not None else _window(inp)
     flows = Flows(w.years)
-    _occupant(flows, inp, s, w, end_user_prices(scenario, w.years), scenario.end_user)
+    _occupant(flows, inp, s, w, end_user_prices(scenario, w.years))
     _rent(flows, inp, s, w, scenario.end_user, ab)
     return flows
 

@@ -410,7 +410,10 @@ class EndUser(_Frozen):
     heat_fixed_lt_eur_per_yr: float = Field(default_factory=lambda: _eu().heat_fixed_lt_eur_per_yr, ge=0)
     heat_meter_eur_per_yr: float = Field(default_factory=lambda: _eu().heat_meter_eur_per_yr, ge=0)
     heat_price_gas_gj_per_gj: float = Field(default_factory=lambda: _eu().heat_price_gas_gj_per_gj, gt=0)
-    heat_fixed_share_of_max: float = Field(default_factory=lambda: _eu().heat_fixed_share_of_max, ge=0, le=1)
+    #: the fixed charge as a share of the ACM maximum: a number, or a path {year = share}
+    heat_fixed_share_of_max: float | dict[int, float] = Field(
+        default_factory=lambda: _eu().heat_fixed_share_of_max
+    )
     #: owners' own discount rates per owner type (financing of their measures)
     owner_rate: dict[str, float] = Field(default_factory=lambda: dict(_eu().owner_rate))
     #: the heat company's rate for financing its investments
@@ -454,6 +457,14 @@ class EndUser(_Frozen):
     @classmethod
     def _path(cls, v: dict[int, float]) -> dict[int, float]:
         return Prices._path(v)
+
+    @field_validator("heat_fixed_share_of_max")
+    @classmethod
+    def _share(cls, v: float | dict[int, float]) -> float | dict[int, float]:
+        path = Prices._path(v) if isinstance(v, dict) else {2000: v}
+        if any(not 0.0 <= x <= 1.0 for x in path.values()):
+            raise ValueError("a share of the ACM maximum between 0 and 1 (a number or {year = share})")
+        return v
 
     @field_validator("owner_rate")
     @classmethod

@@ -52,3 +52,16 @@ def test_no_vat_and_no_tax_leave_the_national_cost() -> None:
     p = end_user_prices(s, np.array([2030]))
     bill = yearly_bill_eur(p, gas_m3=1000.0, electricity_kwh=0.0)
     assert bill["gas"][0] + bill["gas_tax"][0] + bill["vat"][0] == pytest.approx(1000 * 0.53)
+
+
+def test_the_fixed_heat_charge_follows_the_share_path() -> None:
+    """A heat company charging the ACM maximum until 2026 and half of it from 2030 (linear between)."""
+    sc = Scenario.model_validate({"end_user": {"heat_fixed_share_of_max": {2026: 1.0, 2030: 0.5}}})
+    years = np.array([2026, 2028, 2030, 2035])
+    pr = end_user_prices(sc, years)
+    np.testing.assert_allclose(pr.heat_fixed_eur_per_yr["mt"], 455.71 * np.array([1.0, 0.75, 0.5, 0.5]))
+    np.testing.assert_allclose(pr.heat_fixed_eur_per_yr["lt"], 253.54 * np.array([1.0, 0.75, 0.5, 0.5]))
+    bill = yearly_bill_eur(pr, 0.0, 2500.0, 20.0, "mt")
+    np.testing.assert_allclose(bill["heat_fixed"], 455.71 * np.array([1.0, 0.75, 0.5, 0.5]))
+    with pytest.raises(ValueError, match="share of the ACM maximum"):
+        Scenario.model_validate({"end_user": {"heat_fixed_share_of_max": {2026: 1.5}}})
