@@ -35,6 +35,7 @@ HOUSING_COLUMNS = (
 
 
 def _str(da: xr.DataArray) -> np.ndarray:
+    """A string variable as str (bytes decoded)."""
     return np.array(
         [v.decode() if isinstance(v, bytes) else str(v) for v in np.asarray(da.values)], dtype=object
     )

@@ -136,6 +136,7 @@ class _State:
 
 
 def _state(inp: ModelInputs, s: Schedule, w: Window) -> _State:
+    """Each block's option (new builds: theirs from the build year; others: from the switch)."""
     yrs = w.years[None, :]
     nb = inp.new_build_year <= inp.years[-1]
     nb_opt = np.array([OPTIONS.index(inp.new_build_opt(b)) for b in range(inp.n_blocks)])
@@ -146,6 +147,7 @@ def _state(inp: ModelInputs, s: Schedule, w: Window) -> _State:
 
 
 def _unit_window(w: Window) -> Window:
+    """The window with every price 1, so that summed items are quantities (kWh, m3)."""
     return replace(w, price={c: np.ones_like(v) for c, v in w.price.items()})
 
 
@@ -238,6 +240,7 @@ def household_flows(
 
 
 def _window(inp: ModelInputs) -> Window:
+    """The inputs' evaluation window (built with the national costs)."""
     assert inp.window is not None, "ModelInputs without an evaluation window"
     return inp.window
 

@@ -29,6 +29,7 @@ def _on_plan(arr: np.ndarray, rows: np.ndarray, wyears: np.ndarray, years: list[
 
 
 def _npv(flows: Flows, key: tuple[str, str, str], rows: np.ndarray, discount: np.ndarray) -> np.ndarray:
+    """(plan blocks,) the discounted total of one flow (0 where the flows have none)."""
     v = flows.eur.get(key)
     return np.zeros(len(rows)) if v is None else (v * discount[None, :]).sum(axis=1)[rows]
 
@@ -73,6 +74,7 @@ def _housing_vars(
     years: list[int],
     wy: np.ndarray,
 ) -> dict[str, Any]:
+    """Housing costs per block and plan year (with the plan, with nothing done) and at the flag year."""
     fy = flag_year(inp, s)
     pos = np.clip(fy - int(wy[0]), 0, len(wy) - 1)
     b = np.arange(inp.n_blocks)
