@@ -34,6 +34,11 @@ HOUSING_COLUMNS = (
 )  # fmt: skip
 
 
+def _eur(x: float) -> float:
+    """Whole euros (0.0, not -0.0, for JSON)."""
+    return round(float(x), 0) + 0.0
+
+
 def _str(da: xr.DataArray) -> np.ndarray:
     """A string variable as str (bytes decoded)."""
     return np.array(
@@ -136,12 +141,12 @@ def _per_owner_type(ds: xr.Dataset) -> dict[str, dict[str, float]]:
             continue
         rows = np.isin(_str(ds["block"]), hh["block_id"].to_numpy())
         gross = inv[np.ix_(rows & m, owner & ~sub)].sum()
-        subsidy = 0.0 - float(inv[np.ix_(rows & m, owner & sub)].sum())  # 0.0, not -0.0
+        subsidy = -float(inv[np.ix_(rows & m, owner & sub)].sum())
         within = hh["change_eur_per_month"].abs() <= tol
         out[t] = {
             "dwellings_off_gas": n,
-            "owner_investment_eur_per_dwelling": round(float(gross) / n, 0),
-            "subsidy_eur_per_dwelling": round(float(subsidy) / n, 0),
+            "owner_investment_eur_per_dwelling": _eur(float(gross) / n),
+            "subsidy_eur_per_dwelling": _eur(subsidy / n),
             "median_change_eur_per_month": round(float(hh["change_eur_per_month"].median()), 2),
             "share_within_tolerance": round(float((hh["dwellings"] * within).sum()) / n, 4),
             "share_woonlastenneutraal": round(
@@ -159,10 +164,10 @@ def who_pays(ds: xr.Dataset) -> dict[str, Any]:
     kinds = _str(ds["flow_kind"])
     names = sorted(set(actors.ravel()))
     return {
-        "npv_eur_by_actor": {a: round(float(npv[actors == a].sum()), 0) for a in names},
-        "reference_npv_eur_by_actor": {a: round(float(ref[actors == a].sum()), 0) for a in names},
-        "npv_change_eur_by_actor": {a: round(float((npv - ref)[actors == a].sum()), 0) for a in names},
-        "npv_eur_by_kind": {k: round(float(npv[:, kinds == k].sum()), 0) for k in sorted(set(kinds))},
+        "npv_eur_by_actor": {a: _eur(npv[actors == a].sum()) for a in names},
+        "reference_npv_eur_by_actor": {a: _eur(ref[actors == a].sum()) for a in names},
+        "npv_change_eur_by_actor": {a: _eur((npv - ref)[actors == a].sum()) for a in names},
+        "npv_eur_by_kind": {k: _eur(npv[:, kinds == k].sum()) for k in sorted(set(kinds))},
         "housing_tolerance_eur_per_month": float(ds.attrs.get("housing_tolerance_eur_per_month", 5.0)),
         "housing_rule": bool(ds.attrs.get("housing_rule", 0)),
         "per_owner_type": _per_owner_type(ds),
