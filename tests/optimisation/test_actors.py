@@ -67,9 +67,26 @@ def _prices(sc: Scenario, year: int) -> dict[str, float]:
     }
 
 
+#: the former social rent agreement's rent increase per label class (the default is 0: NPA 2022)
+HUURAKKOORD = {
+    "rent_corporation_eur_per_month_per_label_step": {"small": 4.93, "medium": 6.45, "large": 6.55}
+}
+
+
+def test_corporations_raise_no_rent_after_insulation_by_default() -> None:
+    """Nationale Prestatieafspraken 2022: no rent increase after energy measures (from 2023)."""
+    sc = small_scenario()
+    inp, blocks = _instance(
+        sc, owner_type="corporation", label="E", dwelling_type="meergezins: laag en midden"
+    )
+    flows = actor_flows(inp, _switch(inp, "mt"), sc, actor_blocks(blocks, inp))
+    assert _at(flows, "occupant", "rent_increase", "transfer") == 0.0
+    assert _at(flows, "occupant", "rent_reduction", "transfer") < 0.0  # the heat connection's still holds
+
+
 def test_corporation_block_on_mt_by_hand() -> None:
     """Tenant: heat tariff vs the old gas bill; rent rule; owner: connection contribution at its rate."""
-    sc = small_scenario()
+    sc = small_scenario(end_user=HUURAKKOORD)
     inp, blocks = _instance(
         sc, owner_type="corporation", label="D", dwelling_type="meergezins: laag en midden"
     )
@@ -214,7 +231,7 @@ def test_level_rule_keeps_tenants_level_or_names_the_blocks() -> None:
     blocks["owner_type"] = "corporation"
     blocks["dwelling_type"] = ["rijwoning tussen", "meergezins: hoog"] * 3
     sc = small_scenario(
-        end_user={"housing_level_for_corporation_tenants": True},
+        end_user={"housing_level_for_corporation_tenants": True, **HUURAKKOORD},
         options={"hp_excluded_dwelling_types": ["meergezins: hoog"]},
     )
     nets = {"mt": tree_network(blocks, "mt"), "lt": tree_network(blocks, "lt", source_id="s2")}
@@ -230,7 +247,8 @@ def test_level_rule_keeps_tenants_level_or_names_the_blocks() -> None:
             assert str(inp.block_ids[b]) in " ".join(res.diagnostics)
         else:
             assert change[b, o, t] <= 5.0 + 1e-9
-    # the high-rise flats (no heat pump) cannot stay level on a network at the ACM maximum tariffs
+    # with a rent increase after insulation, the high-rise flats (no heat pump) cannot stay level on
+    # a network at the ACM maximum tariffs
     assert inp.housing_exempt[1::2].all() and not inp.housing_exempt[0::2].any()
     assert any("cannot stay level" in d for d in res.diagnostics)
 

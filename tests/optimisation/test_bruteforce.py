@@ -9,13 +9,13 @@ from heatplan.optimisation.solve import Session
 from tests.optimisation.bruteforce import brute_force
 from tests.optimisation.helpers import make_blocks, small_scenario, sources_table, tree_network
 
-LEVEL_10_EUR = {"housing_level_for_corporation_tenants": True, "housing_level_tolerance_eur_per_month": 10.0}
+LEVEL_2_EUR = {"housing_level_for_corporation_tenants": True, "housing_level_tolerance_eur_per_month": 2.0}
 CASES = {
     "three_options": dict(n=3, seed=1, scenario={}),
     "capacity_binds": dict(n=3, seed=2, scenario={"capacity": {"switch_dwellings_per_yr": 45.0}}),
     "networks_only": dict(n=4, seed=3, scenario={"options": {"allowed": ("mt", "lt")}}),
-    # corporation tenants held level within 10 EUR: MT out, LT only in its later years, or a heat pump
-    "housing_level": dict(n=3, seed=5, scenario={"end_user": LEVEL_10_EUR}),
+    # corporation tenants held level within 2 EUR: MT out, LT only in its later years, or a heat pump
+    "housing_level": dict(n=3, seed=5, scenario={"end_user": LEVEL_2_EUR}),
     "low_gas_price": dict(
         n=3, seed=4, scenario={"prices": {"gas_eur_per_m3": {2026: 0.2}, "co2_eur_per_t": {2026: 0.0}}}
     ),
