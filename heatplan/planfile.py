@@ -2,8 +2,11 @@
 
 ``heatplan.plan.dataset`` builds the plan Dataset once from a plan's results (layout in
 docs/plan-format.md); everything else is read from that Dataset: :func:`schedule_frame` gives
-schedule.csv (and schedule.xlsx), :func:`summary` gives summary.json. This module needs only
-pandas and xarray, so the report can use it without loading the planning machinery.
+schedule.csv (and schedule.xlsx), :func:`summary` gives summary.json, :func:`actor_costs_frame` and
+:func:`housing_frame` give actor_costs.csv and housing.csv. Each flow of the actor accounting is kept
+per role (``owner``, ``occupant`` or a party's name); a block's owner type names the owner and the
+occupant. This module needs only pandas and xarray, so the report can use it without loading the
+planning machinery.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ HEAT_VARS = ("connected_dwellings", "heat_delivered_gj", "heat_loss_gj", "vesta_
 FAILURE_COLUMNS = (*failures.STATE_COLUMNS, *failures.COLUMNS)
 #: plan.nc's ``cost_option`` coordinate: the heat options and the reference (a new gas boiler).
 COST_OPTIONS = ("mt", "lt", "hp", "reference")
+#: National cost items of the verification's bypasses, booked by the plan outside the model.
+BYPASS_ITEMS = ("bypass_capex", "bypass_heat_loss")
 #: The columns of option_costs.csv, in order (plan-format.md).
 OPTION_COST_COLUMNS = ("block_id", "option", "item", "eur_per_yr", "npv_eur", "chosen", "option_reason")
 
@@ -203,8 +208,6 @@ def summary(ds: xr.Dataset) -> dict[str, Any]:
         "grid_check": _grid_check(ds),
     }
     if "actor_flow_eur" in ds:  # who pays what (docs/actor-costs.md)
-        from heatplan.planfile_actors import who_pays
-
         out["who_pays"] = who_pays(ds)
     if not out["deadline_met"]:
         out["required_pace_dwellings_per_yr"] = _scalar(a.get("required_pace_dwellings_per_yr"))
@@ -342,4 +345,170 @@ def _electricity(ds: xr.Dataset) -> dict[str, dict[str, float]]:
     return {
         str(int(y)): {str(u): round(float(v), 1) for u, v in zip(uses, row, strict=True)}
         for y, row in zip(ds["year"].values, da.values, strict=True)
+    }
+
+
+# Who pays what (docs/actor-costs.md): actor_costs.csv, housing.csv and summary's who_pays.
+#: the owner and the occupant of a block, by its owner type (the actor accounting's names)
+OWNER_ACTOR = {
+    "corporation": "corporation",
+    "private_rent": "private_landlord",
+    "owner_occupied": "owner_occupier",
+    "mixed": "owners_association",
+}
+OCCUPANT_ACTOR = {
+    "corporation": "tenant",
+    "private_rent": "tenant",
+    "owner_occupied": "household",
+    "mixed": "household",
+}
+#: the subsidies among the one-off amounts (actor_invest_eur): received by the owner
+ISDE_ITEMS = ("isde_heat_pump", "isde_insulation")
+#: The columns of actor_costs.csv, in order.
+ACTOR_COLUMNS = ("block_id", "year", "actor", "item", "kind", "eur")
+#: The columns of housing.csv, in order.
+HOUSING_COLUMNS = (
+    "block_id", "owner", "owner_type", "dwellings", "option", "year", "before_eur_per_month",
+    "after_eur_per_month", "change_eur_per_month", "woonlastenneutraal", "housing_rule",
+)  # fmt: skip
+
+
+def _eur(x: float) -> float:
+    """Whole euros (0.0, not -0.0, for JSON)."""
+    return round(float(x), 0) + 0.0
+
+
+def _actors(ds: xr.Dataset, role_var: str) -> np.ndarray:
+    """(block, flow) the actor of each role per block."""
+    otype = strings(ds["owner_type"])
+    roles = strings(ds[role_var])
+    out = np.empty((len(otype), len(roles)), dtype=object)
+    for j, role in enumerate(roles):
+        if role == "owner":
+            out[:, j] = [OWNER_ACTOR.get(t, "owner") for t in otype]
+        elif role == "occupant":
+            out[:, j] = [OCCUPANT_ACTOR.get(t, "occupant") for t in otype]
+        else:
+            out[:, j] = role
+    return out
+
+
+def actor_costs_frame(ds: xr.Dataset) -> pd.DataFrame:
+    """actor_costs.csv: every non-zero flow per block, plan year, actor and item (EUR, + paid, - received)."""
+    eur = np.asarray(ds["actor_flow_eur"].values, float)  # (block, year, flow)
+    b, y, f = np.nonzero(np.abs(eur) >= 0.005)
+    actors = _actors(ds, "flow_role")
+    return pd.DataFrame(
+        {
+            "block_id": strings(ds["block"])[b],
+            "year": np.asarray(ds["year"].values, int)[y],
+            "actor": actors[b, f],
+            "item": strings(ds["flow_item"])[f],
+            "kind": strings(ds["flow_kind"])[f],
+            "eur": np.round(eur[b, y, f], 2),
+        },
+        columns=list(ACTOR_COLUMNS),
+    )
+
+
+def housing_frame(ds: xr.Dataset) -> pd.DataFrame:
+    """housing.csv: per block that goes off gas, housing costs per dwelling and month before and after."""
+    year = np.asarray(ds["housing_year"].values, float)
+    has = ~np.isnan(year)
+    bef = np.asarray(ds["housing_before_eur_per_month"].values, float)
+    aft = np.asarray(ds["housing_after_eur_per_month"].values, float)
+    tol = float(ds.attrs.get("housing_tolerance_eur_per_month", 5.0))
+    change = aft - bef
+    otype = strings(ds["owner_type"])
+    corp = otype == "corporation"
+    exempt = np.asarray(ds["housing_exempt"].values, bool)
+    rule_on = bool(ds.attrs.get("housing_rule", 0))
+    switches = strings(ds["option"]) != ""  # the rule is on the blocks that switch their heating
+    rule = np.where(rule_on & corp & switches, np.where(exempt, "cannot stay level", "held level"), "")
+    out = pd.DataFrame(
+        {
+            "block_id": strings(ds["block"]),
+            "owner": strings(ds["owner"]),
+            "owner_type": otype,
+            "dwellings": np.asarray(ds["dwellings"].values, int),
+            "option": strings(ds["option"]),
+            "year": np.where(has, year, 0).astype(int),
+            "before_eur_per_month": np.round(bef, 2),
+            "after_eur_per_month": np.round(aft, 2),
+            "change_eur_per_month": np.round(change, 2),
+            "woonlastenneutraal": np.where(has, change <= tol, False),
+            "housing_rule": rule,
+        },
+        columns=list(HOUSING_COLUMNS),
+    )
+    return out.loc[has].reset_index(drop=True)
+
+
+def actor_totals(ds: xr.Dataset, var: str = "actor_flow_eur") -> pd.DataFrame:
+    """Per plan year (rows) and actor (columns): what each pays, net (EUR; - is income)."""
+    eur = np.asarray(ds[var].values, float)
+    actors = _actors(ds, "flow_role")
+    years = np.asarray(ds["year"].values, int)
+    frame = pd.DataFrame(0.0, index=pd.Index(years, name="year"), columns=sorted(set(actors.ravel())))
+    for a in frame.columns:
+        frame[a] = np.where(actors[:, None, :] == a, eur, 0.0).sum(axis=(0, 2))
+    return frame
+
+
+def owner_investment(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """The owner's one-off amounts: what it spends (block, year) and the ISDE it receives (block,).
+
+    Its spending includes VAT and the heat connection contribution, not the subsidies.
+    """
+    inv = np.asarray(ds["actor_invest_eur"].values, float)  # (block, year, invest_flow)
+    owner = strings(ds["invest_role"]) == "owner"
+    sub = np.isin(strings(ds["invest_item"]), ISDE_ITEMS)
+    return inv[:, :, owner & ~sub].sum(axis=2), -inv[:, :, owner & sub].sum(axis=(1, 2)) + 0.0
+
+
+def _per_owner_type(ds: xr.Dataset) -> dict[str, dict[str, float]]:
+    """Per owner type: dwellings switched, the owner's investment and subsidies per dwelling, share level."""
+    otype = strings(ds["owner_type"])
+    spent, received = owner_investment(ds)
+    h = housing_frame(ds)
+    tol = float(ds.attrs.get("housing_tolerance_eur_per_month", 5.0))
+    out: dict[str, dict[str, float]] = {}
+    for t in sorted(set(otype)):
+        m = otype == t
+        hh = h[h["owner_type"] == t]
+        n = float(hh["dwellings"].sum())
+        if not n:
+            continue
+        rows = np.isin(strings(ds["block"]), hh["block_id"].to_numpy())
+        gross = spent[rows & m].sum()
+        subsidy = float(received[rows & m].sum())
+        within = hh["change_eur_per_month"].abs() <= tol
+        out[t] = {
+            "dwellings_off_gas": n,
+            "owner_investment_eur_per_dwelling": _eur(float(gross) / n),
+            "subsidy_eur_per_dwelling": _eur(subsidy / n),
+            "median_change_eur_per_month": round(float(hh["change_eur_per_month"].median()), 2),
+            "share_within_tolerance": round(float((hh["dwellings"] * within).sum()) / n, 4),
+            "share_woonlastenneutraal": round(
+                float((hh["dwellings"] * hh["woonlastenneutraal"]).sum()) / n, 4
+            ),
+        }
+    return out
+
+
+def who_pays(ds: xr.Dataset) -> dict[str, Any]:
+    """summary.json's "who_pays": NPV per actor (plan, nothing done, change); per owner type figures."""
+    npv = np.asarray(ds["actor_flow_npv_eur"].values, float)
+    ref = np.asarray(ds["actor_flow_reference_npv_eur"].values, float)
+    actors = _actors(ds, "flow_role")
+    kinds = strings(ds["flow_kind"])
+    names = sorted(set(actors.ravel()))
+    return {
+        "npv_eur_by_actor": {a: _eur(npv[actors == a].sum()) for a in names},
+        "reference_npv_eur_by_actor": {a: _eur(ref[actors == a].sum()) for a in names},
+        "npv_change_eur_by_actor": {a: _eur((npv - ref)[actors == a].sum()) for a in names},
+        "npv_eur_by_kind": {k: _eur(npv[:, kinds == k].sum()) for k in sorted(set(kinds))},
+        "housing_tolerance_eur_per_month": float(ds.attrs.get("housing_tolerance_eur_per_month", 5.0)),
+        "housing_rule": bool(ds.attrs.get("housing_rule", 0)),
+        "per_owner_type": _per_owner_type(ds),
     }

@@ -21,7 +21,6 @@ LAYERS = {
     "": 1,  # heatplan/__init__.py (version, error types)
     "failures": 1,  # failures as data: what checks find and the plan's rules read
     "planfile": 2,  # plan.nc's contract (schedule, summary from the Dataset): plan writes, report reads
-    "planfile_actors": 1,  # plan.nc's who-pays-what views and actor names (actor_costs.csv, housing.csv)
     "scenario": 2,
     "buildings": 3,
     "networks": 4,

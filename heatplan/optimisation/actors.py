@@ -9,7 +9,7 @@ every other kind (``transfer``, ``tax``, ``subsidy``) sums to zero.
 
 Parties are roles per block: ``owner`` and ``occupant`` (the block's owner type names them:
 corporation / private_landlord / owner_occupier / owners_association and tenant / household,
-:data:`heatplan.planfile_actors.OWNER_ACTOR`), and the heat company, the grid operators, the
+:data:`heatplan.planfile.OWNER_ACTOR`), and the heat company, the grid operators, the
 government and the lender (the owners' and the heat company's financing above the national
 rate). EUR per block and window year, undiscounted; investments as annuities
 at the national rate, one-off amounts apart in ``Flows.invest``.

@@ -5,7 +5,7 @@ housing costs compare it, year by year, with the reference (nothing done). plan.
 flow per (role, item, kind) on the plan's years (``actor_flow_eur``), its discounted total over the
 evaluation window (``actor_flow_npv_eur``), the one-off amounts (``actor_invest_eur``) and per
 block the housing costs and the ``woonlastenneutraal`` flag; actor_costs.csv and housing.csv are
-views of them (:mod:`heatplan.planfile_actors`).
+views of them (:mod:`heatplan.planfile`).
 """
 
 from __future__ import annotations

@@ -26,12 +26,11 @@ from heatplan.plan.grid_check import grid_vars
 from heatplan.plan.notes import round_lines
 from heatplan.plan.pipeline import Plan
 from heatplan.plan.resize import Resize
-from heatplan.planfile import FAILURE_COLUMNS, YEAR_COLUMNS
+from heatplan.planfile import BYPASS_ITEMS, FAILURE_COLUMNS, YEAR_COLUMNS
 from heatplan.scenario import scenario_to_toml
 
 PACKAGES = ("heatplan", "pandapipes", "pandapower", "pyomo", "highspy", "pandas", "numpy", "xarray")
 #: The bypass remedy's cost items, after the optimiser's (heatplan.optimisation.accounting.ITEMS).
-BYPASS_ITEMS = ("bypass_capex", "bypass_heat_loss")
 
 
 def package_versions() -> dict[str, str]:

@@ -15,8 +15,7 @@ import pandas as pd
 from heatplan.plan.dataset import plan_dataset
 from heatplan.plan.notes import round_lines
 from heatplan.plan.pipeline import Plan
-from heatplan.planfile import option_costs_frame, schedule_frame, summary
-from heatplan.planfile_actors import actor_costs_frame, housing_frame
+from heatplan.planfile import actor_costs_frame, housing_frame, option_costs_frame, schedule_frame, summary
 
 
 def rounds_frame(plan: Plan) -> pd.DataFrame:

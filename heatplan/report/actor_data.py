@@ -1,6 +1,6 @@
-"""The report's "who pays what" tables, from plan.nc's actor variables (views: heatplan.planfile_actors).
+"""The report's "who pays what" tables, from plan.nc's actor variables (views: heatplan.planfile).
 
-Every figure comes from :mod:`heatplan.planfile_actors` (``actor_totals``, ``housing_frame``,
+Every figure comes from :mod:`heatplan.planfile` (``actor_totals``, ``housing_frame``,
 ``who_pays``) or from the same plan.nc variables; a plan.nc made before the actor accounting has
 none of them (:func:`has_actors`).
 """
@@ -13,8 +13,14 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from heatplan.planfile import strings
-from heatplan.planfile_actors import actor_totals, housing_frame, who_pays
+from heatplan.planfile import (
+    BYPASS_ITEMS,
+    actor_totals,
+    housing_frame,
+    owner_investment,
+    strings,
+    who_pays,
+)
 from heatplan.report.text import Text
 
 #: plan.nc variables the actor parts of the reports need
@@ -22,10 +28,6 @@ ACTOR_VARS = (
     "actor_flow_eur", "actor_flow_npv_eur", "actor_invest_eur", "housing_year",
     "housing_before_eur_per_month", "housing_after_eur_per_month", "housing_exempt", "owner_type",
 )  # fmt: skip
-#: the owner's one-off items that are subsidies it receives (shown apart from its investment)
-ISDE_ITEMS = ("isde_heat_pump", "isde_insulation")
-#: national cost items the actor accounting gives to no party
-BYPASS_ITEMS = ("bypass_capex", "bypass_heat_loss")
 #: the per-owner-type figures of ``who_pays``, in the order shown
 OWNER_TYPE_COLUMNS = (
     "dwellings_off_gas", "owner_investment_eur_per_dwelling", "subsidy_eur_per_dwelling",
@@ -61,16 +63,6 @@ def label(text: Text, prefix: str, name: str) -> str:
     return name if word == key else word
 
 
-def _owner_invest(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
-    """(block, year) the owner's one-off spending without subsidies; (block,) the subsidies it receives."""
-    inv = np.asarray(ds["actor_invest_eur"].values, float)  # (block, year, flow)
-    owner = strings(ds["invest_role"]) == "owner"
-    sub = np.isin(strings(ds["invest_item"]), ISDE_ITEMS)
-    spent = inv[:, :, owner & ~sub].sum(axis=2)
-    received = -inv[:, :, owner & sub].sum(axis=(1, 2)) + 0.0  # + 0.0: no "-0"
-    return spent, received
-
-
 def block_money(ds: xr.Dataset) -> pd.DataFrame:
     """Per block (index block_id): :data:`BLOCK_COLUMNS`, then the owner's investment per plan year.
 
@@ -79,7 +71,7 @@ def block_money(ds: xr.Dataset) -> pd.DataFrame:
     month; empty for a block that does not go off gas).
     """
     years = [int(y) for y in ds["year"].values]
-    spent, received = _owner_invest(ds)
+    spent, received = owner_investment(ds)
     ids = strings(ds["block"])
     out = pd.DataFrame({"owner_invest_eur": spent.sum(axis=1), "isde_eur": received}, index=ids)
     h = housing_frame(ds).set_index("block_id").reindex(ids)
@@ -125,7 +117,7 @@ def _national_npv(ds: xr.Dataset) -> tuple[float, float]:
 
 
 def actor_order(actors: list[str]) -> list[str]:
-    """Owners first, then occupants, then the other parties (as planfile_actors names them)."""
+    """Owners first, then occupants, then the other parties (as heatplan.planfile names them)."""
     first = ["corporation", "private_landlord", "owner_occupier", "owners_association", "tenant", "household"]
     return [a for a in first if a in actors] + [a for a in actors if a not in first]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 ACTORS_NL: dict[str, str] = {
     "who_pays": "Wie betaalt wat",
     "actor_sheet": "Per partij",
-    # actors (planfile_actors: a block's owner and occupant by its owner type, and the other parties)
+    # actors (heatplan.planfile: a block's owner and occupant by its owner type, and the other parties)
     "a_corporation": "woningcorporatie",
     "a_private_landlord": "particuliere verhuurder",
     "a_owner_occupier": "eigenaar-bewoner",

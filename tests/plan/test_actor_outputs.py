@@ -10,7 +10,7 @@ import pandas as pd
 import xarray as xr
 
 from heatplan.optimisation.accounting import ITEMS
-from heatplan.planfile_actors import ACTOR_COLUMNS, HOUSING_COLUMNS
+from heatplan.planfile import ACTOR_COLUMNS, HOUSING_COLUMNS
 
 
 def test_actor_costs_reconcile_with_the_national_cost_every_year(small_plan_dir: Path) -> None:

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 import xarray as xr
 
-from heatplan.planfile_actors import actor_totals, housing_frame, who_pays
+from heatplan.planfile import actor_totals, housing_frame, who_pays
 from heatplan.report.actor_data import ACTOR_VARS, OWNER_TYPE_COLUMNS, has_actors
 from heatplan.report.excel import OWNER_COLUMNS, write_excel
 from heatplan.report.html import render_html
