@@ -127,6 +127,17 @@ def schedule_costs(inp: ModelInputs, s: Schedule) -> Costs:
     return Costs(out, gas_use_m3(inp, s), w.discount, w.years)
 
 
+def option_keys(inp: ModelInputs, s: Schedule) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per block: a new build within the modelled years, its option, and an existing block switched.
+
+    Returns (bool, option index, bool) arrays: what :func:`option_items` and the actor accounting
+    put each block on.
+    """
+    nb = inp.new_build_year <= inp.years[-1]
+    nb_opt = np.array([OPTIONS.index(inp.new_build_opt(b)) for b in range(inp.n_blocks)])
+    return nb, nb_opt, (s.switch_year < NEVER) & (s.option >= 0) & ~nb
+
+
 def option_items(
     inp: ModelInputs, s: Schedule, w: Window, out: dict[str, np.ndarray], annual: Annual
 ) -> None:
@@ -137,9 +148,7 @@ def option_items(
     boiler's annuity and O&M; its gas is counted apart).
     """
     yrs = w.years[None, :]
-    nb = inp.new_build_year <= inp.years[-1]
-    nb_opt = np.array([OPTIONS.index(inp.new_build_opt(b)) for b in range(inp.n_blocks)])
-    switched = (s.switch_year < NEVER) & (s.option >= 0) & ~nb
+    nb, nb_opt, switched = option_keys(inp, s)
     no_removal = {k: v for k, v in annual.items() if k != "gas_removal"}
     _add(
         out,

@@ -28,7 +28,7 @@ from heatplan.buildings.labels import label_rank, to_envelope
 from heatplan.economics import Window, annuity_factor
 from heatplan.economics.enduser import EndUserPrices, end_user_prices
 from heatplan.economics.options import at_label, lifetime_yr
-from heatplan.optimisation.accounting import Costs, gas_use_m3, option_items, schedule_costs
+from heatplan.optimisation.accounting import Costs, gas_use_m3, option_items, option_keys, schedule_costs
 from heatplan.optimisation.inputs import NEVER, OPTIONS, ModelInputs
 from heatplan.optimisation.objective import renovation_factor
 from heatplan.optimisation.schedule import Schedule
@@ -138,9 +138,7 @@ class _State:
 def _state(inp: ModelInputs, s: Schedule, w: Window) -> _State:
     """Each block's option (new builds: theirs from the build year; others: from the switch)."""
     yrs = w.years[None, :]
-    nb = inp.new_build_year <= inp.years[-1]
-    nb_opt = np.array([OPTIONS.index(inp.new_build_opt(b)) for b in range(inp.n_blocks)])
-    switched = (s.switch_year < NEVER) & (s.option >= 0) & ~nb
+    nb, nb_opt, switched = option_keys(inp, s)
     key = np.where(nb, nb_opt, np.where(switched, s.option, -1))
     start = np.where(nb, np.maximum(inp.new_build_year, inp.years[0]), s.switch_year)
     return _State(key, (yrs >= start[:, None]) & (key >= 0)[:, None], switched)
@@ -162,12 +160,11 @@ def household_electricity_kwh(inp: ModelInputs, s: Schedule, w: Window) -> np.nd
     return out["electricity"] + ind_on * ind[:, None]
 
 
-def _occupant(flows: Flows, inp: ModelInputs, s: Schedule, w: Window, pr: EndUserPrices) -> None:
+def _occupant(flows: Flows, inp: ModelInputs, s: Schedule, w: Window, st: _State, pr: EndUserPrices) -> None:
     """The occupant's energy and heat: national cost, taxes, charges and VAT."""
     n = inp.dwellings[:, None]
     gas = gas_use_m3(inp, s, w.years)
     kwh = household_electricity_kwh(inp, s, w)
-    st = _state(inp, s, w)
     net = st.on & np.isin(st.key, (0, 1))[:, None]
     gj = np.where(net, inp.heat_delivered_gj[np.arange(inp.n_blocks), np.maximum(st.key, 0)][:, None], 0.0)
     none = np.zeros(len(w.years))
@@ -194,7 +191,9 @@ def _occupant(flows: Flows, inp: ModelInputs, s: Schedule, w: Window, pr: EndUse
             flows.add("occupant", item, kind, eur)
 
 
-def _rent(flows: Flows, inp: ModelInputs, s: Schedule, w: Window, eu: EndUser, ab: ActorBlocks) -> None:
+def _rent(
+    flows: Flows, inp: ModelInputs, s: Schedule, w: Window, st: _State, eu: EndUser, ab: ActorBlocks
+) -> None:
     """Rent up after insulation (by label classes gained), down on a heat connection (refunded)."""
     yrs = w.years[None, :]
     n = inp.dwellings
@@ -216,7 +215,6 @@ def _rent(flows: Flows, inp: ModelInputs, s: Schedule, w: Window, eu: EndUser, a
     )
     up = (yrs >= s.insulation_year[:, None]) * (steps * per_yr * n)[:, None]
     flows.pay("occupant", "owner", "rent_increase", "transfer", up)
-    st = _state(inp, s, w)
     rented = np.isin(ab.owner_type, RENTED) & st.existing & np.isin(st.key, (0, 1))
     cut = np.where(
         ab.multi_family,
@@ -234,9 +232,16 @@ def household_flows(
     """The occupant's bills and the rent changes of a schedule (what a tenant pays)."""
     w = w if w is not None else _window(inp)
     flows = Flows(w.years)
-    _occupant(flows, inp, s, w, end_user_prices(scenario, w.years))
-    _rent(flows, inp, s, w, scenario.end_user, ab)
+    _household(flows, inp, s, w, _state(inp, s, w), scenario, ab)
     return flows
+
+
+def _household(
+    flows: Flows, inp: ModelInputs, s: Schedule, w: Window, st: _State, scenario: Scenario, ab: ActorBlocks
+) -> None:
+    """Book the occupant's bills and the rent changes."""
+    _occupant(flows, inp, s, w, st, end_user_prices(scenario, w.years))
+    _rent(flows, inp, s, w, st, scenario.end_user, ab)
 
 
 def _window(inp: ModelInputs) -> Window:
@@ -287,8 +292,8 @@ def _heat_company_financing(flows: Flows, inp: ModelInputs, eu: EndUser, heat: d
 def _rates(inp: ModelInputs, eu: EndUser, ab: ActorBlocks, life_yr: float) -> np.ndarray:
     """(B,) the owner's annuity over the national one for ``life_yr`` years (>= 1 when its rate is higher)."""
     nat = float(annuity_factor(inp.discount_rate, life_yr))
-    own = np.array([float(annuity_factor(eu.owner_rate[t], life_yr)) for t in ab.owner_type])
-    return own / nat
+    per_type = {t: float(annuity_factor(r, life_yr)) / nat for t, r in eu.owner_rate.items()}
+    return np.array([per_type[t] for t in ab.owner_type])
 
 
 def actor_flows(
@@ -298,39 +303,30 @@ def actor_flows(
     w = _window(inp)
     eu = scenario.end_user
     costs = costs if costs is not None else schedule_costs(inp, s)
-    flows = household_flows(inp, s, scenario, ab, w)
+    flows = Flows(w.years)
+    st = _state(inp, s, w)
+    _household(flows, inp, s, w, st, scenario, ab)
     owner, heat = _national(flows, inp, s, w, costs)
     _heat_company_financing(flows, inp, eu, heat)
-    financed = _owner_payments(flows, inp, s, w, eu, ab, owner)
+    financed = _owner_payments(flows, inp, st, eu, ab, owner)
     for life, eur in financed.items():
         flows.pay(
             "owner", "lender", "financing", "transfer", eur * (_rates(inp, eu, ab, life) - 1.0)[:, None]
         )
-    _investments(flows, inp, s, w, eu, ab)
+    _investments(flows, inp, s, w, st, eu, ab)
     return flows
 
 
 def _owner_payments(
-    flows: Flows,
-    inp: ModelInputs,
-    s: Schedule,
-    w: Window,
-    eu: EndUser,
-    ab: ActorBlocks,
-    owner: dict[str, np.ndarray],
+    flows: Flows, inp: ModelInputs, st: _State, eu: EndUser, ab: ActorBlocks, owner: dict[str, np.ndarray]
 ) -> dict[float, np.ndarray]:
     """VAT, connection contribution and subsidies; returns what the owner finances, by lifetime."""
     vat = eu.vat_share
-    st = _state(inp, s, w)
     n = inp.dwellings
     net = st.on * np.isin(st.key, (0, 1))[:, None]
     life_c = lifetime_yr("in_building")
-    contrib = (
-        net
-        * (n * eu.heat_connection_contribution_eur * float(annuity_factor(inp.discount_rate, life_c)))[
-            :, None
-        ]
-    )
+    af_c = float(annuity_factor(inp.discount_rate, life_c))
+    contrib = net * (n * eu.heat_connection_contribution_eur * af_c)[:, None]
     flows.pay("owner", "heat_company", "heat_connection_contribution", "transfer", contrib)
     installs = ("induction", "heat_pump", "gas_boiler", "project_management")
     flows.pay(
@@ -352,17 +348,12 @@ def _owner_payments(
     wis = (
         st.on
         * (st.existing & np.isin(st.key, (0, 1)))[:, None]
-        * (n * eu.heat_network_subsidy_eur_per_connection * float(annuity_factor(inp.discount_rate, life_c)))[
-            :, None
-        ]
+        * (n * eu.heat_network_subsidy_eur_per_connection * af_c)[:, None]
     )
     flows.pay("government", "heat_company", "heat_network_subsidy", "subsidy", wis)
-    life_i = lifetime_yr("insulation")
-    short = sum(owner[i] for i in installs) * (1.0 + vat) - sub_hp
-    long = {life_i: owner["insulation"] * (1.0 + eu.vat_share_insulation) - sub_ins}
     out: defaultdict[float, np.ndarray] = defaultdict(lambda: np.zeros_like(contrib))
-    out[lifetime_yr("heat_pump")] += short
-    out[life_i] += long[life_i]
+    out[lifetime_yr("heat_pump")] += sum(owner[i] for i in installs) * (1.0 + vat) - sub_hp
+    out[lifetime_yr("insulation")] += owner["insulation"] * (1.0 + eu.vat_share_insulation) - sub_ins
     out[life_c] += contrib * (1.0 + vat)
     return dict(out)
 
@@ -373,13 +364,12 @@ def _isde_hp_per_dwelling(eu: EndUser, ab: ActorBlocks) -> np.ndarray:
 
 
 def _investments(
-    flows: Flows, inp: ModelInputs, s: Schedule, w: Window, eu: EndUser, ab: ActorBlocks
+    flows: Flows, inp: ModelInputs, s: Schedule, w: Window, st: _State, eu: EndUser, ab: ActorBlocks
 ) -> None:
     """One-off amounts in the year spent: the owner's measures, the heat company's connections, subsidies."""
     yrs = w.years[None, :]
     b = np.arange(inp.n_blocks)
     n = inp.dwellings
-    st = _state(inp, s, w)
     start = np.where(st.existing, s.switch_year, np.maximum(inp.new_build_year, inp.years[0]))
     at_switch = yrs == np.where(st.key >= 0, start, NEVER)[:, None]
     if inp.levels:
